@@ -1,0 +1,42 @@
+# The README's commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
+
+.DEFAULT_GOAL := help
+.PHONY: help install setup run test lint format clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the pinned requirements
+
+setup: install ## Migrate the database, load content/, collect static files
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	@# Exit code 3 means conflicts were reported and left alone: still serve the site.
+	$(LOCAL) $(PY) manage.py load_content || [ $$? -eq 3 ]
+	$(LOCAL) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: setup ## Set up, then serve on http://127.0.0.1:$(PORT) with gunicorn
+	$(LOCAL) PORT=$(PORT) $(BIN)/gunicorn iop_site.wsgi --config gunicorn.conf.py
+
+test: setup ## Set up, then run every test
+	$(BIN)/pytest
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install ## Reformat with ruff
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+clean: ## Remove the virtualenv, local database and collected static files
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,130 @@
+"""The one renderer: markdown (CommonMark) to sanitised HTML, for the loader, the pages and the admin preview."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from django.utils.html import escape
+from markdown_it import MarkdownIt
+
+from .content import FACT_TOKEN_RE
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "blockquote", "ul", "ol", "li", "a", "abbr",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "sup", "sub", "img",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+}
+LINK_SCHEMES = {"https", "mailto", "tel"}
+IMAGE_PREFIXES = ("/static/", "/media/")
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
+class RenderError(ValueError):
+    """A body refers to a fact or FAQ that does not exist; `line` counts from the body's first line."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class RenderContext:
+    """What a body may refer to: fact values by key, and FAQ addresses by slug (aliases included)."""
+
+    facts: dict = field(default_factory=dict)
+    faq_urls: dict = field(default_factory=dict)
+
+
+def _site_path(value):
+    """Return the normalised path if value is a same-site path ('/x', not '//host'), else None."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    path = posixpath.normpath(unquote(parts.path))
+    return path + ("/" if parts.path.endswith("/") and path != "/" else "")
+
+
+def _filter_attribute(tag, attribute, value):
+    if tag == "a" and attribute == "href":
+        if value.startswith("#"):
+            return value
+        if _site_path(value) is not None:
+            return value
+        scheme = urlsplit(value).scheme.lower()
+        return value if scheme in LINK_SCHEMES else None
+    if tag == "img" and attribute == "src":
+        path = _site_path(value)
+        return value if path is not None and path.startswith(IMAGE_PREFIXES) else None
+    if attribute in {"width", "height"}:
+        return value if value.isdigit() and len(value) <= 4 else None
+    if attribute == "start":
+        return value if value.isdigit() and len(value) <= 6 else None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Strip everything but the allowlist: no script, handlers, style, frames, forms or foreign images."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes=LINK_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _substitute_facts(source, facts):
+    def replace(match):
+        key = match.group(1)
+        if key not in facts:
+            line = source.count("\n", 0, match.start()) + 1
+            raise RenderError(f"unknown fact '{key}' in {match.group(0)}", line)
+        return facts[key]
+
+    return FACT_TOKEN_RE.sub(replace, source)
+
+
+def render_markdown(source: str, context: RenderContext) -> str:
+    """Turn a body into safe HTML, resolving {{ fact:KEY }} tokens and faq:SLUG links; raise RenderError."""
+    tokens = _markdown.parse(_substitute_facts(source, context.facts))
+    for block in tokens:
+        if block.type in {"heading_open", "heading_close"} and block.tag == "h1":
+            block.tag = "h2"  # the page template owns the only <h1>
+        for token in block.children or ():
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if href and href.startswith("faq:"):
+                slug = href[4:]
+                if slug not in context.faq_urls:
+                    line = block.map[0] + 1 if block.map else None
+                    raise RenderError(f"link to unknown FAQ 'faq:{slug}'", line)
+                token.attrSet("href", context.faq_urls[slug])
+    return sanitise(_markdown.renderer.render(tokens, _markdown.options, {}))
+
+
+def render_preview(source: str) -> str:
+    """The admin editor's live preview: the same renderer, bounded in size, errors shown in place."""
+    from django.conf import settings
+
+    from .models import current_render_context
+
+    limit = settings.MARKDOWN_PREVIEW_MAX_CHARS
+    if len(source) > limit:
+        return f'<p class="preview-error">This answer is longer than {limit:,} characters; shorten it to preview.</p>'
+    try:
+        return render_markdown(source, current_render_context())
+    except RenderError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        return f'<p class="preview-error">Cannot preview{where}: {escape(str(exc))}</p>'

@@ -1,0 +1,16 @@
+"""gunicorn settings; every value can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 8)))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+# Privacy: no client address, user agent or referrer in the access log (see README, "Privacy").
+access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
+control_socket_disable = True

@@ -1,0 +1,12 @@
+"""Settings for the test suite."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key-" + "x9Q2" * 16
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SITE_URL = "https://iop.example.org"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,91 @@
+import datetime
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from faq.models import FAQ, Fact, Topic
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under a temporary content folder: write("faqs/x.md", text) -> Path."""
+
+    def _write(relative, text, *, raw=False):
+        path = tmp_path / "content" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if raw:
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def faq_text(slug, *, question=None, topic="basics", related=(), body="An answer.", extra="", summary=None):
+    related_yaml = "".join(f"\n- {r}" for r in related) if related else " []"
+    return (
+        f"---\nquestion: {question or 'What is ' + slug.replace('-', ' ') + '?'}\nslug: {slug}\n"
+        f"summary: {summary or 'A short summary of ' + slug + '.'}\ntopic: {topic}\nrelated:{related_yaml}\n"
+        f"order: 10\nreviewed: 2026-01-15\n{extra}---\n\n{body}\n"
+    )
+
+
+@pytest.fixture
+def content_dir(write, tmp_path):
+    """A small valid content folder: one topic, two facts, three linked FAQs and the site file."""
+    write("topics/basics.md", "---\nslug: basics\ntitle: Basics\ndescription: The basics.\norder: 1\n---\n")
+    write("facts/weekly-hours.md", "---\nkey: weekly-hours\nlabel: Hours\nvalue: 9 to 19 hours a week\norder: 1\n---\n")
+    write("facts/schedule.md", "---\nkey: schedule\nlabel: Schedule\nvalue: 3 days a week\norder: 2\n---\n")
+    write("faqs/alpha.md", faq_text("alpha", related=["beta"], body="Alpha takes {{ fact:weekly-hours }}."))
+    write("faqs/beta.md", faq_text("beta", related=["alpha"], body="See [alpha](faq:alpha)."))
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"]))
+    write(
+        "site.md",
+        "---\nname: Test Program\nphone: (617) 555-0142\naddress: 1 Test St\nhours: Weekdays\n"
+        "intake:\n- Call us.\n---\n\nWelcome to {{ fact:schedule }}.\n",
+    )
+    return tmp_path / "content"
+
+
+@pytest.fixture
+def loaded(db, content_dir):
+    call_command("load_content", path=content_dir, stdout=open("/dev/null", "w"))
+    return content_dir
+
+
+@pytest.fixture
+def make_faq(db):
+    """Create an FAQ straight in the database (as the admin would), with a topic if none is given."""
+    counter = iter(range(10_000))
+
+    def _make(slug=None, *, topic=None, status=FAQ.Status.PUBLISHED, body="An answer.", **fields):
+        n = next(counter)
+        topic = topic or Topic.objects.get_or_create(
+            slug="general", defaults={"title": "General", "description": "General questions.", "order": 1}
+        )[0]
+        return FAQ.objects.create(
+            question=fields.pop("question", f"Question {n}?"),
+            slug=slug or f"question-{n}",
+            summary=fields.pop("summary", f"Summary {n}."),
+            topic=topic,
+            reviewed=fields.pop("reviewed", datetime.date(2026, 1, 1)),
+            status=status,
+            body=body,
+            **fields,
+        )
+
+    return _make
+
+
+@pytest.fixture
+def fact(db):
+    def _fact(key="hours", value="9 to 19 hours a week", **fields):
+        return Fact.objects.create(key=key, label=fields.pop("label", key.title()), value=value, **fields)
+
+    return _fact
+
+
+REPO = Path(__file__).resolve().parent.parent
