@@ -303,7 +303,9 @@ def _load_yaml(source):
                 hint = "; if a value contains a colon, put the whole value in quotes"
             elif "found character '\\t'" in str(exc.problem):
                 hint = "; indent with spaces, not tabs"
-            raise _YamlProblem(mark.line if mark else 0, f"front matter is not valid YAML: {exc.problem}{hint}") from None
+            raise _YamlProblem(
+                mark.line if mark else 0, f"front matter is not valid YAML: {exc.problem}{hint}"
+            ) from None
         except yaml.YAMLError as exc:
             raise _YamlProblem(0, f"front matter is not valid YAML: {exc}") from None
         except RecursionError:
@@ -311,7 +313,9 @@ def _load_yaml(source):
         if node is None:
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
-            raise _YamlProblem(node.start_mark.line, "front matter must be 'key: value' lines, not a list or a single value")
+            raise _YamlProblem(
+                node.start_mark.line, "front matter must be 'key: value' lines, not a list or a single value"
+            )
         _check_node_tree(node)
         lines = {}
         for key_node, _ in node.value:
@@ -343,7 +347,13 @@ def decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(
-            [Problem(path, line, f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows text?); save the file as UTF-8")]
+            [
+                Problem(
+                    path,
+                    line,
+                    f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows text?); save the file as UTF-8",
+                )
+            ]
         ) from None
     source = source.replace("\r\n", "\n")
     problems = []
@@ -396,7 +406,9 @@ def parse(raw: bytes, path: str, kind: str) -> Entry:
         except ValueError as exc:
             problems.append(Problem(path, key_lines.get(key), str(exc)))
     if kind not in KINDS_WITH_BODY and body:
-        problems.append(Problem(path, body_line, "this kind of file has no body; delete the text after the closing '---'"))
+        problems.append(
+            Problem(path, body_line, "this kind of file has no body; delete the text after the closing '---'")
+        )
     if kind == "faq" and not body:
         problems.append(Problem(path, body_line, "the answer (the text after the closing '---') is empty"))
     if problems:
@@ -424,12 +436,16 @@ def read_file(root: Path, path: Path, shown: str) -> bytes:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve()
             if not target.is_relative_to(root.resolve()):
-                raise ContentError([Problem(shown, None, "the file is a link to somewhere outside content/; copy the file in instead")])
+                raise ContentError(
+                    [Problem(shown, None, "the file is a link to somewhere outside content/; copy the file in instead")]
+                )
             info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             raise ContentError([Problem(shown, None, "not a regular file (a pipe, device or folder?); remove it")])
         if info.st_size > MAX_FILE_BYTES:
-            raise ContentError([Problem(shown, None, f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} (256 KiB)")])
+            raise ContentError(
+                [Problem(shown, None, f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} (256 KiB)")]
+            )
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -504,7 +520,9 @@ def cross_check(content: ContentSet):
             value = entry.data[key]
             if value in seen:
                 other = seen[value]
-                problems.append(Problem(entry.path, entry.line_of(key), f"{label} '{value}' is also used by {other.path}"))
+                problems.append(
+                    Problem(entry.path, entry.line_of(key), f"{label} '{value}' is also used by {other.path}")
+                )
             else:
                 seen[value] = entry
         return seen
@@ -523,7 +541,11 @@ def cross_check(content: ContentSet):
                 )
             elif alias in aliases and aliases[alias] is not entry:
                 problems.append(
-                    Problem(entry.path, entry.line_of("aliases"), f"alias '{alias}' is also an alias in {aliases[alias].path}")
+                    Problem(
+                        entry.path,
+                        entry.line_of("aliases"),
+                        f"alias '{alias}' is also an alias in {aliases[alias].path}",
+                    )
                 )
             aliases[alias] = entry
 
@@ -550,7 +572,9 @@ def check_references(entry: Entry, fact_keys, faq_slugs):
         for match in FACT_TOKEN_RE.finditer(line):
             if match.group(1) not in fact_keys:
                 problems.append(
-                    Problem(entry.path, entry.body_line + offset, f"unknown fact '{match.group(1)}' in {match.group(0)}")
+                    Problem(
+                        entry.path, entry.body_line + offset, f"unknown fact '{match.group(1)}' in {match.group(0)}"
+                    )
                 )
         for match in FAQ_LINK_RE.finditer(line):
             if match.group(1) not in faq_slugs:

@@ -35,4 +35,4 @@ class FAQAdminForm(forms.ModelForm):
 
     class Meta:
         model = FAQ
-        fields = "__all__"
+        fields = ["question", "slug", "summary", "topic", "status", "order", "body", "reviewed", "reviewer", "sources"]

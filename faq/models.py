@@ -77,6 +77,15 @@ class Fact(Synced):
     def __str__(self):
         return self.label
 
+    def save(self, *args, render_context=None, **kwargs):
+        self.body = _clean_body(self.body)
+        previous = Fact.objects.filter(pk=self.pk).values_list("key", "value").first() if self.pk else None
+        self.body_html = render_markdown(self.body, render_context or current_render_context())
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if render_context is None and previous and previous != (self.key, self.value):
+                rerender_using_fact(previous[0])
+
     def clean(self):
         _check_renders(self.body)
         old_key = Fact.objects.filter(pk=self.pk).values_list("key", flat=True).first() if self.pk else None
@@ -86,15 +95,6 @@ class Fact(Synced):
                 raise ValidationError(
                     {"key": f"These still use {{{{ fact:{old_key} }}}}; change them first: {', '.join(users[:5])}."}
                 )
-
-    def save(self, *args, render_context=None, **kwargs):
-        self.body = _clean_body(self.body)
-        previous = Fact.objects.filter(pk=self.pk).values_list("key", "value").first() if self.pk else None
-        self.body_html = render_markdown(self.body, render_context or current_render_context())
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if render_context is None and previous and previous != (self.key, self.value):
-                rerender_using_fact(previous[0])
 
     def content_data(self):
         return {"key": self.key, "label": self.label, "value": self.value, "order": self.order, "body": self.body}
@@ -157,11 +157,6 @@ class FAQ(Synced):
     def __str__(self):
         return self.question
 
-    def clean(self):
-        _check_renders(self.body)
-        if self.slug and Alias.objects.filter(slug=self.slug).exclude(faq_id=self.pk).exists():
-            raise ValidationError({"slug": "Another FAQ used this address before; choose a different slug."})
-
     def save(self, *args, render_context=None, **kwargs):
         self.body = _clean_body(self.body)
         old_slug = FAQ.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
@@ -176,6 +171,11 @@ class FAQ(Synced):
 
     def get_absolute_url(self):
         return reverse("faq:detail", args=[self.slug])
+
+    def clean(self):
+        _check_renders(self.body)
+        if self.slug and Alias.objects.filter(slug=self.slug).exclude(faq_id=self.pk).exists():
+            raise ValidationError({"slug": "Another FAQ used this address before; choose a different slug."})
 
     @property
     def is_published(self):
@@ -219,9 +219,7 @@ class FAQ(Synced):
 
 class RelatedFAQ(models.Model):
     faq = models.ForeignKey(FAQ, on_delete=models.CASCADE, related_name="related_links")
-    target = models.ForeignKey(
-        FAQ, on_delete=models.CASCADE, related_name="incoming_links", verbose_name="related FAQ"
-    )
+    target = models.ForeignKey(FAQ, on_delete=models.CASCADE, related_name="incoming_links", verbose_name="related FAQ")
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     class Meta:
@@ -270,13 +268,13 @@ class SiteInfo(Synced):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        _check_renders(self.body)
-
     def save(self, *args, render_context=None, **kwargs):
         self.body = _clean_body(self.body)
         self.body_html = render_markdown(self.body, render_context or current_render_context())
         super().save(*args, **kwargs)
+
+    def clean(self):
+        _check_renders(self.body)
 
     @property
     def phone_href(self):

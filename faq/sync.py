@@ -176,9 +176,10 @@ class _Sync:
         pending_links = []
         for entry in self.content.faqs:
             data = entry.data
-            obj = existing.get(data["slug"])
-            if obj is None:
-                obj = next((by_alias[a] for a in data["aliases"] if a in by_alias), None)
+            # An entry renamed in its file lists its old slug as an alias: follow it to the same row.
+            obj = existing.get(data["slug"]) or next(
+                (existing.get(a) or by_alias.get(a) for a in data["aliases"] if a in existing or a in by_alias), None
+            )
             action, fingerprint = self.resolve(obj, "faq", entry, f"FAQ {data['slug']}")
             if action not in (CREATE, UPDATE):
                 continue

@@ -13,8 +13,10 @@ from .rendering import render_preview
 
 def _topics_with_questions():
     questions = FAQ.objects.published().for_lists().order_by("order", "question")
-    return Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED).distinct().prefetch_related(
-        Prefetch("faqs", queryset=questions, to_attr="published_faqs")
+    return (
+        Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED)
+        .distinct()
+        .prefetch_related(Prefetch("faqs", queryset=questions, to_attr="published_faqs"))
     )
 
 

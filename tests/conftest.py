@@ -1,4 +1,5 @@
 import datetime
+import io
 import textwrap
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def content_dir(write, tmp_path):
 
 @pytest.fixture
 def loaded(db, content_dir):
-    call_command("load_content", path=content_dir, stdout=open("/dev/null", "w"))
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     return content_dir
 
 
@@ -63,9 +64,12 @@ def make_faq(db):
 
     def _make(slug=None, *, topic=None, status=FAQ.Status.PUBLISHED, body="An answer.", **fields):
         n = next(counter)
-        topic = topic or Topic.objects.get_or_create(
-            slug="general", defaults={"title": "General", "description": "General questions.", "order": 1}
-        )[0]
+        topic = (
+            topic
+            or Topic.objects.get_or_create(
+                slug="general", defaults={"title": "General", "description": "General questions.", "order": 1}
+            )[0]
+        )
         return FAQ.objects.create(
             question=fields.pop("question", f"Question {n}?"),
             slug=slug or f"question-{n}",

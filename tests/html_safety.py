@@ -2,7 +2,20 @@
 
 from html.parser import HTMLParser
 
-FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "form", "input", "style", "link", "meta", "base"}
+FORBIDDEN_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "form",
+    "input",
+    "style",
+    "link",
+    "meta",
+    "base",
+}
 
 
 class _Collector(HTMLParser):

@@ -10,3 +10,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run before (or without) collectstatic: serve from the finders, skip the STATIC_ROOT scan.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
