@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup run test lint format clean
+.PHONY: help install setup run test bench lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ run: setup ## Set up, then serve on http://127.0.0.1:$(PORT) with gunicorn
 
 test: setup ## Set up, then run every test
 	$(BIN)/pytest
+
+bench: setup ## Benchmark load speed, pages vs a static file, memory (writes bench/RESULTS.md)
+	$(PY) bench/run.py
 
 lint: install ## Check style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,0 +1,63 @@
+"""Write a synthetic content folder: N FAQs with ~400-word bodies and 3 related entries each.
+
+python bench/generate.py OUT_DIR N
+"""
+
+import random
+import sys
+from pathlib import Path
+
+WORDS = (
+    "therapy group session skills anxiety depression trauma stress sleep family work schedule week care plan "
+    "team clinician support coping breathing grounding memory feelings thoughts habits goals progress insurance "
+    "medicare coverage assessment intake doctor referral recovery relapse substance alcohol evening morning "
+    "practice homework calm safety crisis hope change routine sessions therapist counselor program treatment"
+).split()
+TOPICS = ["about", "treatment", "starting", "costs", "after"]
+
+
+def sentence(rng):
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    return " ".join(words).capitalize() + "."
+
+
+def body(rng, index, n):
+    paragraphs = []
+    for p in range(6):
+        text = " ".join(sentence(rng) for _ in range(5))
+        if p == 1:
+            text += " You come for {{ fact:schedule }}."
+        if p == 3:
+            text += f" See [a related answer](faq:faq-{(index + 7) % n})."
+        paragraphs.append(text)
+    paragraphs.insert(2, "## More about this\n\n- " + sentence(rng) + "\n- " + sentence(rng))
+    return "\n\n".join(paragraphs)
+
+
+def generate(out: Path, n: int, seed: int = 1):
+    rng = random.Random(seed)
+    for folder in ("faqs", "facts", "topics"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    for order, slug in enumerate(TOPICS):
+        (out / "topics" / f"{slug}.md").write_text(
+            f"---\nslug: {slug}\ntitle: Topic {slug}\ndescription: Questions about {slug}.\norder: {order}\n---\n"
+        )
+    (out / "facts" / "schedule.md").write_text(
+        "---\nkey: schedule\nlabel: Schedule\nvalue: 3 to 5 days a week\norder: 1\n---\n\nThe schedule.\n"
+    )
+    (out / "site.md").write_text(
+        "---\nname: Bench Program\nphone: (617) 555-0142\naddress: 1 Example St\nhours: Weekdays\n"
+        "intake:\n- Call us.\n---\n\nA benchmark site for {{ fact:schedule }}.\n"
+    )
+    for i in range(n):
+        related = "".join(f"\n- faq-{(i + k) % n}" for k in (1, 2, 3))
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9)))
+        (out / "faqs" / f"faq-{i}.md").write_text(
+            f"---\nquestion: 'Question {i}: {words}?'\nslug: faq-{i}\nsummary: A short summary for question {i}.\n"
+            f"topic: {TOPICS[i % len(TOPICS)]}\nrelated:{related}\norder: {i}\nreviewed: 2026-11-01\n"
+            f"sources:\n- title: NIMH\n  url: https://www.nimh.nih.gov/\n---\n\n{body(rng, i, n)}\n"
+        )
+
+
+if __name__ == "__main__":
+    generate(Path(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,258 @@
+"""`make bench`: load speed, page throughput against a static file, latency, queries, worker memory.
+
+For each size (BENCH_SIZES, default "1000,10000") it generates synthetic content, loads it into a fresh SQLite
+database, starts gunicorn with the production settings on loopback, drives each page with wrk (or a Python
+load generator when wrk is missing) at concurrency 16, and writes the table to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PYTHON = sys.executable
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+STATIC_NAME = "bench/same-size-as-faq-page.html"
+PAGES = [
+    ("home", "/"),
+    ("FAQ index", "/faq/"),
+    ("FAQ page", "/faq/faq-{middle}/"),
+    ("search", "/search/?q=therapy+sessions"),
+    ("sitemap", "/sitemap.xml"),
+]
+
+
+def django_env(size):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="iop_site.settings.production",
+        SECRET_KEY="bench-" + "Zq8rT3vX" * 8,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://bench.example.org",
+        SECURE_PROXY_SSL_HEADER="1",
+        DATABASE_URL=f"sqlite:///{WORK / f'db-{size}.sqlite3'}",
+        CONTENT_DIR=str(WORK / f"content-{size}"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def in_django(env, script):
+    """Run a helper script from bench/ inside a configured Django process; it prints one JSON object."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / script)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- load generation ------------------------------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def run_wrk(url):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{SECONDS}s", "--latency", "-H", "X-Forwarded-Proto: https", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(latency["50"]),
+        "p99": _ms(latency["99"]),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def run_python_load(url):
+    """Fallback when wrk is missing: CONCURRENCY keep-alive threads for SECONDS."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, errors, stop = [], [0], time.monotonic() + SECONDS
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        mine, bad = [], 0
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", target, headers={"X-Forwarded-Proto": "https"})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / SECONDS,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99)],
+        "errors": errors[0],
+    }
+
+
+LOADER = "wrk" if shutil.which("wrk") else "python (wrk not installed)"
+drive = run_wrk if shutil.which("wrk") else run_python_load
+
+
+# --- gunicorn -------------------------------------------------------------------------------------------------
+
+
+def start_gunicorn(env):
+    process = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "iop_site.wsgi", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--no-control-socket"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{PORT}/", headers={"X-Forwarded-Proto": "https"})
+            urllib.request.urlopen(request, timeout=2).read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start:\n" + process.stderr.read())
+
+
+def worker_rss_mb(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(sizes), len(sizes)
+
+
+# --- one size ---------------------------------------------------------------------------------------------------
+
+
+def bench_size(size):
+    from bench.generate import generate
+
+    env = django_env(size)
+    content = Path(env["CONTENT_DIR"])
+    shutil.rmtree(content, ignore_errors=True)
+    Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    generate(content, size)
+    manage(env, "migrate", "--noinput")
+    loads = in_django(env, "load_timing.py")
+    only = os.environ.get("BENCH_PAGES")
+    pages = [(name, path.format(middle=size // 2)) for name, path in PAGES if not only or name in only.split(",")]
+    env["BENCH_PATHS"] = json.dumps([path for _, path in pages])
+    queries = in_django(env, "query_counts.py")
+
+    static_file = ROOT / "staticfiles" / STATIC_NAME
+    static_file.parent.mkdir(parents=True, exist_ok=True)
+    static_file.write_bytes(b"x" * queries["sizes"][pages[2][1]])
+    gunicorn = start_gunicorn(env)
+    try:
+        rows = [
+            (
+                "static file (same size as FAQ page)",
+                f"/static/{STATIC_NAME}",
+                drive(f"http://127.0.0.1:{PORT}/static/{STATIC_NAME}"),
+            )
+        ]
+        for name, path in pages:
+            rows.append((name, path, drive(f"http://127.0.0.1:{PORT}{path}")))
+        rss, workers = worker_rss_mb(gunicorn.pid)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        static_file.unlink(missing_ok=True)
+    return {"size": size, "loads": loads, "queries": queries, "rows": rows, "rss": rss, "workers": workers}
+
+
+def report(results):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"Python {platform.python_version()}, SQLite, production settings, gunicorn on loopback, "
+        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. Re-run: `make bench`.",
+        "",
+    ]
+    for result in results:
+        size, loads = result["size"], result["loads"]
+        static_rps = result["rows"][0][2]["rps"]
+        lines += [
+            f"## {size:,} FAQs",
+            "",
+            "| page | requests/s | × static | p50 ms | p99 ms | errors | queries (uncached / cached) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for name, path, stats in result["rows"]:
+            q = result["queries"]["counts"].get(path)
+            queries = f"{q[0]} / {q[1]}" if q else "0"
+            lines.append(
+                f"| {name} `{path}` | {stats['rps']:,.0f} | {stats['rps'] / static_rps:.2f} | {stats['p50']:.1f} | "
+                f"{stats['p99']:.1f} | {stats['errors']} | {queries} |"
+            )
+        lines += [
+            "",
+            f"- `load_content`, first load: {loads['first_seconds']:.2f} s ({size / loads['first_seconds']:,.0f} files/s)",
+            f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
+            f"({size / loads['second_seconds']:,.0f} files/s)",
+            f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB (largest of {result['workers']} workers)",
+            "",
+        ]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    report([bench_size(size) for size in SIZES])
+
+
+if __name__ == "__main__":
+    main()
