@@ -7,12 +7,61 @@ import random
 import sys
 from pathlib import Path
 
-WORDS = (
-    "therapy group session skills anxiety depression trauma stress sleep family work schedule week care plan "
-    "team clinician support coping breathing grounding memory feelings thoughts habits goals progress insurance "
-    "medicare coverage assessment intake doctor referral recovery relapse substance alcohol evening morning "
-    "practice homework calm safety crisis hope change routine sessions therapist counselor program treatment"
-).split()
+WORDS = [
+    "therapy",
+    "group",
+    "session",
+    "skills",
+    "anxiety",
+    "depression",
+    "trauma",
+    "stress",
+    "sleep",
+    "family",
+    "work",
+    "schedule",
+    "week",
+    "care",
+    "plan",
+    "team",
+    "clinician",
+    "support",
+    "coping",
+    "breathing",
+    "grounding",
+    "memory",
+    "feelings",
+    "thoughts",
+    "habits",
+    "goals",
+    "progress",
+    "insurance",
+    "medicare",
+    "coverage",
+    "assessment",
+    "intake",
+    "doctor",
+    "referral",
+    "recovery",
+    "relapse",
+    "substance",
+    "alcohol",
+    "evening",
+    "morning",
+    "practice",
+    "homework",
+    "calm",
+    "safety",
+    "crisis",
+    "hope",
+    "change",
+    "routine",
+    "sessions",
+    "therapist",
+    "counselor",
+    "program",
+    "treatment",
+]
 TOPICS = ["about", "treatment", "starting", "costs", "after"]
 
 

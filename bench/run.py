@@ -154,7 +154,7 @@ def start_gunicorn(env):
     while time.monotonic() < deadline:
         try:
             request = urllib.request.Request(f"http://127.0.0.1:{PORT}/", headers={"X-Forwarded-Proto": "https"})
-            urllib.request.urlopen(request, timeout=2).read()
+            urllib.request.urlopen(request, timeout=2).read()  # noqa: S310 (a fixed http://127.0.0.1 address)
             return process
         except OSError:
             time.sleep(0.3)
@@ -215,7 +215,8 @@ def report(results):
     lines = [
         "# Benchmark results",
         "",
-        f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
+        f"({platform.processor() or platform.machine()}), "
         f"Python {platform.python_version()}, SQLite, production settings, gunicorn on loopback, "
         f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. Re-run: `make bench`.",
         "",
@@ -238,10 +239,12 @@ def report(results):
             )
         lines += [
             "",
-            f"- `load_content`, first load: {loads['first_seconds']:.2f} s ({size / loads['first_seconds']:,.0f} files/s)",
+            f"- `load_content`, first load: {loads['first_seconds']:.2f} s "
+            f"({size / loads['first_seconds']:,.0f} files/s)",
             f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
             f"({size / loads['second_seconds']:,.0f} files/s)",
-            f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB (largest of {result['workers']} workers)",
+            f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB "
+            f"(largest of {result['workers']} workers)",
             "",
         ]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
