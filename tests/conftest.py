@@ -53,7 +53,8 @@ def content_dir(write, tmp_path):
 
 @pytest.fixture
 def loaded(db, content_dir):
-    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    # The tiny folder above tests loading, not writing: it skips the editorial checks (tests/test_content_checks.py).
+    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
     return content_dir
 
 

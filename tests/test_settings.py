@@ -43,10 +43,58 @@ def test_production_refuses_a_weak_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_settings_pass_check_deploy():
-    result = run_django("iop_site.settings.production", GOOD, "check", "--deploy", "--fail-level", "WARNING")
+REAL_SITE = """---
+name: Harbor Light Intensive Outpatient Program
+phone: (617) 724-3100
+email: intake@harborlight-iop.org
+address: |-
+  40 Water Street, Suite 3
+  Boston, MA 02109
+hours: Monday to Friday, 8 am to 6 pm
+intake:
+- Call us.
+---
+
+Welcome.
+"""
+
+
+@pytest.fixture
+def real_identity(tmp_path):
+    """A content folder whose site.md looks like a real program's, as it must before going live."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "site.md").write_text(REAL_SITE)
+    return {"CONTENT_DIR": str(tmp_path / "content")}
+
+
+def test_production_settings_pass_check_deploy(real_identity):
+    result = run_django(
+        "iop_site.settings.production", {**GOOD, **real_identity}, "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_fails_while_site_md_has_example_values():
+    result = run_django("iop_site.settings.production", GOOD, "check", "--deploy")
+    assert result.returncode != 0
+    assert "(faq.E003) content/site.md:3: phone '(617) 555-0142' is an example value" in result.stderr
+    assert "content/site.md:4: email 'intake@example.org' is an example value" in result.stderr
+    assert "Put the program's real phone in content/site.md" in result.stderr
+
+
+def test_check_deploy_names_the_one_field_still_an_example(real_identity, tmp_path):
+    site = tmp_path / "content" / "site.md"
+    site.write_text(REAL_SITE.replace("intake@harborlight-iop.org", "intake@example.com"))
+    result = run_django("iop_site.settings.production", {**GOOD, **real_identity}, "check", "--deploy")
+    assert result.returncode != 0
+    assert "content/site.md:4: email 'intake@example.com'" in result.stderr
+    assert "phone" not in result.stderr
+
+
+def test_plain_check_ignores_example_values_outside_deploy():
+    result = run_django("iop_site.settings.production", GOOD, "check")
+    assert result.returncode == 0, result.stderr
 
 
 def test_local_settings_need_no_environment_and_keep_debug_off():
@@ -67,3 +115,12 @@ def test_database_url_selects_postgres():
         "iop_site.settings.local", {"DATABASE_URL": "postgres://u@127.0.0.1:5432/iop"}, "shell", "-c", code
     )
     assert result.stdout.strip().splitlines()[-1] == "django.db.backends.postgresql", result.stderr
+
+
+def test_check_deploy_fails_without_a_site_file(tmp_path):
+    (tmp_path / "content").mkdir()
+    result = run_django(
+        "iop_site.settings.production", {**GOOD, "CONTENT_DIR": str(tmp_path / "content")}, "check", "--deploy"
+    )
+    assert result.returncode != 0
+    assert "(faq.E001) content/site.md is missing" in result.stderr

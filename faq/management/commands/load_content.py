@@ -2,8 +2,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from faq.content import ContentError, read_tree
+from faq.management.commands.check_content import write_findings
+from faq.quality import check
 from faq.sync import sync
 
 EXIT_INVALID = 1
@@ -11,7 +14,13 @@ EXIT_CONFLICT = 3
 
 
 class Command(BaseCommand):
-    help = "Validate every file in content/ and load them into the database in one transaction."
+    help = (
+        "Validate every file in content/, run the content checks (check_content), and load them into the "
+        "database in one transaction."
+    )
+    # Tests of the sync itself load tiny made-up folders that would not pass the editorial checks. Only
+    # call_command() accepts a stealth option: `manage.py load_content` has no such flag.
+    stealth_options = ("skip_content_checks_in_tests",)
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=None, help="The content folder (default: CONTENT_DIR).")
@@ -31,6 +40,17 @@ class Command(BaseCommand):
                 self.style.ERROR(f"{len(exc.problems)} problem(s) found; nothing was loaded. Fix them and run again.")
             )
             raise SystemExit(EXIT_INVALID) from None
+
+        if not options.get("skip_content_checks_in_tests"):
+            errors = write_findings(self, check(content, today=timezone.localdate()))
+            if errors:
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"{len(errors)} content check error(s); nothing was loaded. Fix them and run again "
+                        "(manage.py check_content lists them without loading)."
+                    )
+                )
+                raise SystemExit(EXIT_INVALID)
 
         report = sync(content, dry_run=dry_run, force=force)
         prefix = "Dry run, nothing written: would be " if dry_run else ""

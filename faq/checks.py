@@ -1,0 +1,39 @@
+"""System checks: `manage.py check --deploy` fails while content/site.md still holds the example identity."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from .content import SITE_FILE, ContentError, parse, read_file
+from .quality import example_identity_values
+
+
+@register("content", deploy=True)
+def site_identity_is_real(app_configs, **kwargs):
+    root = Path(settings.CONTENT_DIR)
+    path = root / SITE_FILE
+    shown = f"{root.name}/{SITE_FILE}"
+    if not path.exists():
+        return [
+            Error(
+                f"{shown} is missing, so the site has no name, phone or address.",
+                hint=f"Create {path} (content/README.md describes it), or set CONTENT_DIR to the content folder.",
+                id="faq.E001",
+            )
+        ]
+    try:
+        site = parse(read_file(root, path, shown), shown, "site")
+    except ContentError as exc:
+        return [
+            Error(f"{shown} cannot be read: {problem}", hint="Fix the file, then run this check again.", id="faq.E002")
+            for problem in exc.problems
+        ]
+    return [
+        Error(
+            f"{shown}:{line}: {field} {message}. Readers would see a made-up {field}.",
+            hint=f"Put the program's real {field} in {shown}, run load_content, then deploy.",
+            id="faq.E003",
+        )
+        for field, line, message in example_identity_values(site)
+    ]
