@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_editor_group(sender, **kwargs):
+    from .editors import sync_editor_group
+
+    sync_editor_group()
 
 
 class FaqConfig(AppConfig):
     name = "faq"
     verbose_name = "Program information"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # After every migrate (so after Django has made this app's permissions), the editors' group is current.
+        post_migrate.connect(_sync_editor_group, sender=self)

@@ -1,8 +1,8 @@
 """django-axes hooks: who a client is, and what a locked-out login gets."""
 
 from django.conf import settings
-from django.template import loader
 from django.http import HttpResponse
+from django.template import loader
 
 
 def client_ip(request):

@@ -15,7 +15,9 @@ class StaffLoginForm(AdminAuthenticationForm):
         label="Code from your authenticator app",
         required=False,
         max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "id_otp_token_helptext"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "id_otp_token_helptext"}
+        ),
     )
 
     def clean(self):
