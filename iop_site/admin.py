@@ -39,9 +39,11 @@ class StaffLoginForm(AdminAuthenticationForm):
             return
         if not token:
             raise ValidationError("Enter the 6-digit code from your authenticator app.", code="otp_token_required")
-        for device in devices:
-            allowed, _ = device.verify_is_allowed()  # django-otp slows down repeated wrong codes
-            if allowed and device.verify_token(token):
+        allowed = [device for device in devices if device.verify_is_allowed()[0]]
+        if not allowed:  # django-otp waits longer after each wrong code
+            raise ValidationError("Too many wrong codes in a row. Wait a minute, then try again.", code="otp_throttled")
+        for device in allowed:
+            if device.verify_token(token):
                 user.otp_device = device  # django_otp marks the session as verified when the login completes
                 return
         raise ValidationError(
