@@ -45,7 +45,7 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(
@@ -55,8 +55,9 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread, so Django would take the test's own ORM calls
-    # for calls from async code and refuse them. They are not: allow them while the browser runs.
+    # Playwright's sync API keeps an event loop running in this thread, so Django would take the test's own ORM
+    # calls for calls from async code and refuse them. They are not: allow them while the browser runs, which is
+    # one test module at a time (so the variable never leaks into other modules or the processes they start).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -18,7 +18,8 @@ HTTPS = {"Host": HOST, "X-Forwarded-Proto": "https"}
 
 
 def production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL"}}
+    unwanted = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(GOOD, DJANGO_SETTINGS_MODULE="iop_site.settings.production", SECURE_PROXY_SSL_HEADER="1")
     env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PORT": str(PORT), **extra})
     return env
