@@ -2,8 +2,9 @@
 
 import json
 import sys
+from pathlib import Path
 
-report = json.load(open(sys.argv[1]))
+report = json.loads(Path(sys.argv[1]).read_text())
 found = [(d["name"], d["version"], v["id"]) for d in report["dependencies"] for v in d.get("vulns", [])]
 skipped = [d for d in report["dependencies"] if d.get("skip_reason")]
 audited = len(report["dependencies"]) - len(skipped)
