@@ -14,3 +14,16 @@ accesslog = "-"
 # Privacy: no client address, user agent or referrer in the access log (see README, "Privacy").
 access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
 control_socket_disable = True
+# Privacy: gunicorn's own messages (e.g. "Invalid request from ip=...") keep only the network part of an address.
+logconfig_dict = {
+    "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stdout"},
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+            "filters": ["truncate_ips"],
+        },
+    },
+}

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_editor_group(sender, **kwargs):
+    from .editors import sync_editor_group
+
+    sync_editor_group()
 
 
 class FaqConfig(AppConfig):
@@ -8,3 +15,6 @@ class FaqConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy check on the site identity)
+
+        # After every migrate (so after Django has made this app's permissions), the editors' group is current.
+        post_migrate.connect(_sync_editor_group, sender=self)

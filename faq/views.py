@@ -1,4 +1,7 @@
+import sys
+
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
@@ -7,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from .middleware import database_unavailable
 from .models import FAQ, Alias, Fact, Topic
 from .rendering import render_preview
 
@@ -85,4 +89,6 @@ def page_not_found(request, exception):
 
 def server_error(request):
     """Rendered without context processors or queries: the database may be the thing that failed."""
+    if isinstance(sys.exception(), DatabaseError):
+        return database_unavailable(request)  # e.g. the 404 page's topic list failed: the database is down
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from faq.models import FAQ, Fact, Topic
+from tests.browser_support import browser, open_page  # noqa: F401  (Chromium fixtures for any test)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import this and fail closed."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +29,8 @@ def env_list(name):
 DEBUG = env_bool("DEBUG", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our own site class: optional two-factor login (iop_site/admin.py).
+    "iop_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,17 +39,27 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "faq",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "faq.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "faq.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iop_site.urls"
@@ -76,7 +88,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (and answer 503) when the database host does not answer, instead of hanging the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 first: new and changed passwords use it; older PBKDF2 hashes still work and are upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,13 +150,65 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Only our own files, no inline script or style (admin included), no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # the admin editor's live preview
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Browser features no page here uses, turned off (faq/middleware.py sends the header).
+PERMISSIONS_POLICY = [
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+]  # fmt: skip
+
+# The largest request body Django reads (Django's default, stated): a 100,000-character answer fits; more is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Staff logins, django-axes: 5 failed passwords for one user name from one address lock that pair out for
+# 15 minutes (answer 429); a success does not wipe earlier failures. Lockouts are logged with the user name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, as django-axes requires
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "faq.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "faq.security.client_ip"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# Keep addresses and one-time codes out of log lines and stored form data; failed attempts (with the address)
+# stay in the database only until their 15 minutes are over. Successful logins are not recorded by axes.
+AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor login for staff (django-otp, TOTP apps): a staff member who has an authenticator device must
+# always give its code; with ADMIN_REQUIRE_2FA=1 every staff member must have one (iop_site/admin.py).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "IOP staff"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Privacy: whatever a log line says, a client address in it keeps only its network part (README, Privacy).
+    "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["truncate_ips"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "faq": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -24,6 +24,8 @@ if not os.environ.get("SITE_URL") or not SITE_URL.startswith("https://"):
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 SECURE_SSL_REDIRECT = True
+# The load balancer's health checks may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so Django trusts X-Forwarded-Proto.
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
