@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup run test bench lint format clean
+.PHONY: help install setup tools run test bench lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,14 @@ setup: install ## Migrate the database, load content/, collect static files
 run: setup ## Set up, then serve on http://127.0.0.1:$(PORT) with gunicorn
 	$(LOCAL) PORT=$(PORT) $(BIN)/gunicorn iop_site.wsgi --config gunicorn.conf.py
 
-test: setup ## Set up, then run every test
+tools: ## Install Chromium (browser tests) and Java (HTML checker) from Debian if missing; needs root
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "The browser and HTML-checker tests need:$$missing. Install them: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+test: setup tools ## Set up, then run every test
 	$(BIN)/pytest
 
 bench: setup ## Benchmark load speed, pages vs a static file, memory (writes bench/RESULTS.md)
