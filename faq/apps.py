@@ -5,3 +5,6 @@ class FaqConfig(AppConfig):
     name = "faq"
     verbose_name = "Program information"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import search  # noqa: F401  (connects the signals that keep the search index in step)

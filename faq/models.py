@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from .content import SUMMARY_MAX_CHARS
@@ -108,7 +109,10 @@ class FAQQuerySet(models.QuerySet):
         return self.select_related("topic")
 
     def for_lists(self):
-        return self.only("question", "slug", "summary", "topic_id", "order")
+        return self.only("question", "slug", "summary", "topic_id", "order", "content_changed_at")
+
+    def for_search(self):
+        return self.select_related("topic").only("question", "slug", "summary", "topic__title", "topic__slug")
 
 
 class FAQ(Synced):
@@ -146,6 +150,9 @@ class FAQ(Synced):
     )
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the page shows, hashed: content_changed_at moves only when it changes (the sitemap's lastmod).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = FAQQuerySet.as_manager()
 
@@ -161,6 +168,8 @@ class FAQ(Synced):
         self.body = _clean_body(self.body)
         old_slug = FAQ.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
         self.body_html = render_markdown(self.body, render_context or current_render_context())
+        if self._note_visible_change() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash", "content_changed_at"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_slug and old_slug != self.slug:
@@ -180,6 +189,21 @@ class FAQ(Synced):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def visible_fingerprint(self):
+        """Hash what the page itself shows; related teasers and the site's header and footer are left out."""
+        shown = [self.question, self.summary, self.body_html, str(self.reviewed), self.reviewer, self.sources]
+        return content_fingerprint(shown)
+
+    def _note_visible_change(self):
+        """Record a new hash; move content_changed_at only if an earlier hash differs. True if anything changed."""
+        new_hash = self.visible_fingerprint()
+        if new_hash == self.content_hash:
+            return False
+        if self.content_hash or self.pk is None:
+            self.content_changed_at = timezone.now()
+        self.content_hash = new_hash
+        return True
 
     def related_for_page(self, limit=5):
         """The explicit related FAQs in their order, then others from the same topic: published, never self."""
