@@ -37,7 +37,7 @@ STOP_WORDS = frozenset(
     hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
     off on once only or other our ours ourselves out over own s same she should so some such t than that the
     their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with you your yours yourself yourselves""".split()
+    what when where which while who whom why will with you your yours yourself yourselves""".split()  # noqa: SIM905
 )
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -162,6 +162,9 @@ def search(raw_query, limit=RESULT_LIMIT):
 def _published_ids_sql():
     return FAQ.objects.published().order_by().values("pk").query.sql_with_params()
 
+
+# SQL below is put together from fixed fragments and Django's own SQL for published(); every value from a
+# reader is a query parameter.
 
 # --- SQLite FTS5 -------------------------------------------------------------------------------------------------
 

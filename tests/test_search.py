@@ -136,7 +136,9 @@ def test_index_follows_content_loads(loaded, write):
 
 def test_rebuild_index_covers_rows_written_without_signals(db):
     topic = Topic.objects.create(slug="t", title="T", description="d")
-    FAQ.objects.bulk_create([FAQ(question="Bulk kayak?", slug="bulk", summary="S.", topic=topic, reviewed="2026-01-01")])
+    FAQ.objects.bulk_create(
+        [FAQ(question="Bulk kayak?", slug="bulk", summary="S.", topic=topic, reviewed="2026-01-01")]
+    )
     assert slugs(search("kayak")) == []
     rebuild_index()
     assert slugs(search("kayak")) == ["bulk"]
