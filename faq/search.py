@@ -15,7 +15,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -26,6 +27,7 @@ from .models import FAQ
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 RESULT_LIMIT = 20
+WINDOW = 200  # SQLite: how many of the best matches to check against published() before looking further
 EXCERPT_WORDS = 24
 START, STOP = "\ue000", "\ue001"  # private-use markers: never in indexed text (stripped), never in output
 ELLIPSIS = "…"
@@ -150,7 +152,7 @@ def search(raw_query, limit=RESULT_LIMIT):
         return result
     ids = [faq_id for faq_id, _ in ranked]
     marks = backend.highlights(result.terms, ids, any_word=not result.all_words)
-    faqs = FAQ.objects.published().for_search().in_bulk(ids)
+    faqs = FAQ.objects.published().for_search().order_by().in_bulk(ids)
     for faq_id, in_question in ranked:
         if faq_id in faqs and faq_id in marks:
             question, summary, excerpt = marks[faq_id]
@@ -160,7 +162,7 @@ def search(raw_query, limit=RESULT_LIMIT):
 
 
 def _published_ids_sql():
-    return FAQ.objects.published().order_by().values("pk").query.sql_with_params()
+    return FAQ.objects.published().order_by().values("id").query.sql_with_params()
 
 
 # SQL below is put together from fixed fragments and Django's own SQL for published(); every value from a
@@ -176,17 +178,32 @@ class _SQLite:
         return (" OR " if any_word else " ").join(f'"{term}"' for term in terms)
 
     def ranked(self, terms, any_word, limit):
+        """Rank the matches, then check visibility for the best WINDOW of them (all of them if drafts crowd it).
+
+        Checking published() per match in rank order keeps rare words fast; filtering 10,000 rows first would
+        cost every query a scan, and letting SQLite drive the MATCH from published rows took seconds.
+        """
         expression = self.match(terms, any_word)
-        published_sql, published_params = _published_ids_sql()
-        sql = (
-            "SELECT rowid, rowid IN (SELECT rowid FROM faq_search WHERE faq_search MATCH %s) AS in_question "
-            f"FROM faq_search WHERE faq_search MATCH %s AND rowid IN ({published_sql}) "
-            "ORDER BY in_question DESC, bm25(faq_search, 10.0, 4.0, 1.0), rowid LIMIT %s"
+        visible_sql, visible_params = (
+            FAQ.objects.published().filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
         )
-        params = [f"{{question}} : ({expression})", expression, *published_params, limit]
+        sql = (
+            f"SELECT top.id, top.in_question, EXISTS ({visible_sql}) FROM ("
+            "SELECT rowid AS id, rowid IN (SELECT rowid FROM faq_search WHERE faq_search MATCH %s) AS in_question, "
+            "bm25(faq_search, 10.0, 4.0, 1.0) AS score FROM faq_search WHERE faq_search MATCH %s "
+            "ORDER BY in_question DESC, score, rowid LIMIT %s) AS top "
+            "ORDER BY top.in_question DESC, top.score, top.id"
+        )
+        window = max(WINDOW, limit)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            params = [*visible_params, f"{{question}} : ({expression})", expression]
+            cursor.execute(sql, [*params, window])
+            rows = cursor.fetchall()
+            visible = [(faq_id, in_question) for faq_id, in_question, shown in rows if shown]
+            if len(visible) < limit and len(rows) == window:
+                cursor.execute(sql, [*params, -1])
+                visible = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
+        return visible[:limit]
 
     def highlights(self, terms, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
@@ -291,9 +308,10 @@ def index_row(faq_id, question, summary, body_html):
 def rebuild_index():
     """Index every FAQ afresh, e.g. after rows were written without signals (bulk_create, raw SQL)."""
     backend = _backend()
-    backend.clear()
     rows = FAQ.objects.order_by().values_list("pk", "question", "summary", "body_html")
-    backend.index([index_row(*row) for row in rows.iterator(chunk_size=2000)])
+    with transaction.atomic():
+        backend.clear()
+        backend.index([index_row(*row) for row in rows.iterator(chunk_size=2000)])
 
 
 @receiver(post_save, sender=FAQ, dispatch_uid="faq_search_index")

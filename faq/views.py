@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -31,6 +31,10 @@ def _meta(title, description, og_type="website", noindex=False):
 
 def _listed_faq_times(topics):
     return [faq.content_changed_at for topic in topics for faq in topic.published_faqs]
+
+
+def _topics_with_published_faqs():
+    return Topic.objects.filter(Exists(FAQ.objects.published().filter(topic=OuterRef("pk"))))
 
 
 @public_page
@@ -133,7 +137,7 @@ def search_page(request):
         title, description = "Search the questions", "Search the questions and answers about the program."
     topics = None
     if not result.hits:
-        topics = Topic.objects.filter(pk__in=FAQ.objects.published().values("topic_id"))
+        topics = _topics_with_published_faqs()
     context = {"result": result, "topics": topics, "breadcrumbs": crumbs, **_meta(title, description, noindex=True)}
     response = render(request, "faq/search.html", context)
     response["X-Robots-Tag"] = "noindex"
@@ -162,7 +166,7 @@ def markdown_upload(request):
 
 
 def page_not_found(request, exception):
-    topics = Topic.objects.filter(pk__in=FAQ.objects.published().values("topic_id"))
+    topics = _topics_with_published_faqs()
     crumbs = [_crumb("Home", reverse("faq:home")), _crumb("Page not found", request.path)]
     context = {
         "topics": topics,
