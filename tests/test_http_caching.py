@@ -72,7 +72,7 @@ def test_a_related_teaser_change_moves_the_page_last_modified(client, make_faq, 
     assert after.status_code == 200 and "A reworded neighbour?" in after.content.decode()
 
 
-@pytest.mark.parametrize("path", CACHEABLE)
+@pytest.mark.parametrize("path", [*CACHEABLE, "/search/?q=alpha", "/faq/no-such-question/"])
 def test_readers_get_no_cookie_and_no_vary_on_cookie(client, loaded, path):
     response = client.get(path)
     assert not response.cookies

@@ -144,6 +144,14 @@ def test_rebuild_index_covers_rows_written_without_signals(db):
     assert slugs(search("kayak")) == ["bulk"]
 
 
+def test_rebuild_command_reports_what_it_indexed(make_faq):
+    make_faq(question="What about kayaks?")
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == "Indexed 1 FAQs for search.\n"
+    assert len(search("kayak").hits) == 1
+
+
 def test_more_than_the_limit_says_there_are_more(make_faq):
     for i in range(4):
         make_faq(f"g{i}", question=f"Group question {i}?")
