@@ -17,6 +17,11 @@ def content_fingerprint(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def visible_fingerprint(question, summary, body_html, reviewed, reviewer, sources):
+    """Hash what an FAQ's page itself shows; related teasers and the site's header and footer are left out."""
+    return content_fingerprint([question, summary, body_html, str(reviewed), reviewer, sources])
+
+
 def _clean_body(text):
     return text.replace("\r\n", "\n").strip()
 
@@ -190,19 +195,14 @@ class FAQ(Synced):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
-    def visible_fingerprint(self):
-        """Hash what the page itself shows; related teasers and the site's header and footer are left out."""
-        shown = [self.question, self.summary, self.body_html, str(self.reviewed), self.reviewer, self.sources]
-        return content_fingerprint(shown)
-
     def _note_visible_change(self):
-        """Record a new hash; move content_changed_at only if an earlier hash differs. True if anything changed."""
-        new_hash = self.visible_fingerprint()
+        """Move content_changed_at if what the page shows changed since the stored hash. True if it did."""
+        new_hash = visible_fingerprint(
+            self.question, self.summary, self.body_html, self.reviewed, self.reviewer, self.sources
+        )
         if new_hash == self.content_hash:
             return False
-        if self.content_hash or self.pk is None:
-            self.content_changed_at = timezone.now()
-        self.content_hash = new_hash
+        self.content_hash, self.content_changed_at = new_hash, timezone.now()
         return True
 
     def related_for_page(self, limit=5):

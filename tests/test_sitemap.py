@@ -1,6 +1,7 @@
 """sitemap.xml and robots.txt: every public page, never a draft, and a lastmod that moves only on real change."""
 
 import datetime
+import importlib
 import io
 import re
 
@@ -135,3 +136,20 @@ def test_robots_txt_points_to_the_absolute_sitemap_and_keeps_out_of_admin(client
 def test_every_address_in_the_sitemap_answers_200(client, loaded):
     for url in sitemap(client):
         assert client.get(url.removeprefix(SITE)).status_code == 200, url
+
+
+def test_migration_hashes_existing_faqs_so_a_no_op_save_keeps_their_date(make_faq, clock):
+    from django.apps import apps
+
+    start_change_dates = importlib.import_module("faq.migrations.0003_search").start_change_dates
+    clock(2026, 3, 1)
+    faq = make_faq("existing")
+    FAQ.objects.filter(pk=faq.pk).update(content_hash="", content_changed_at=timezone.now() - datetime.timedelta(9))
+    start_change_dates(apps, None)
+    assert lastmod(faq) == datetime.date(2026, 3, 1)  # the row's last save
+    clock(2026, 6, 1)
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 3, 1)
+    faq.summary = "Now different."
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 6, 1)

@@ -47,9 +47,16 @@ def drop_search_table(apps, schema_editor):
 
 
 def start_change_dates(apps, schema_editor):
-    """Existing rows: the last save is the best known change date; the first save after this records a hash."""
+    """Existing rows: hash what each page shows now; the last save is the best known date it changed."""
+    from faq.models import visible_fingerprint  # a pure function over field values
+
     FAQ = apps.get_model("faq", "FAQ")
-    FAQ.objects.update(content_changed_at=models.F("updated_at"))
+    for faq in FAQ.objects.all():
+        faq.content_hash = visible_fingerprint(
+            faq.question, faq.summary, faq.body_html, faq.reviewed, faq.reviewer, faq.sources
+        )
+        faq.content_changed_at = faq.updated_at
+        FAQ.objects.filter(pk=faq.pk).update(content_hash=faq.content_hash, content_changed_at=faq.content_changed_at)
 
 
 class Migration(migrations.Migration):
