@@ -6,7 +6,9 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from faq.models import FAQ, Fact
@@ -152,4 +154,19 @@ def test_migration_hashes_existing_faqs_so_a_no_op_save_keeps_their_date(make_fa
     assert lastmod(faq) == datetime.date(2026, 3, 1)
     faq.summary = "Now different."
     faq.save()
+    assert lastmod(faq) == datetime.date(2026, 6, 1)
+
+
+def test_saving_the_admin_form_unchanged_keeps_lastmod(make_faq, clock):
+    from tests.test_admin import change_form_data
+
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only"))
+    clock(2026, 3, 1)
+    faq = make_faq("admin-saved", sources=[{"title": "NIMH", "url": "https://www.nimh.nih.gov/"}])
+    clock(2026, 6, 1)
+    response = admin.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq))
+    assert response.status_code == 302
+    assert lastmod(faq) == datetime.date(2026, 3, 1)
+    admin.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="A changed answer."))
     assert lastmod(faq) == datetime.date(2026, 6, 1)
