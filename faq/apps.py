@@ -18,3 +18,5 @@ class FaqConfig(AppConfig):
 
         # After every migrate (so after Django has made this app's permissions), the editors' group is current.
         post_migrate.connect(_sync_editor_group, sender=self)
+
+        from . import search  # noqa: F401  (connects the signals that keep the search index in step)

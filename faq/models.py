@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from .content import SUMMARY_MAX_CHARS
@@ -14,6 +15,11 @@ from .rendering import RenderContext, RenderError, render_markdown
 
 def content_fingerprint(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def visible_fingerprint(question, summary, body_html, reviewed, reviewer, sources):
+    """Hash what an FAQ's page itself shows; related teasers and the site's header and footer are left out."""
+    return content_fingerprint([question, summary, body_html, str(reviewed), reviewer, sources])
 
 
 def _clean_body(text):
@@ -108,7 +114,10 @@ class FAQQuerySet(models.QuerySet):
         return self.select_related("topic")
 
     def for_lists(self):
-        return self.only("question", "slug", "summary", "topic_id", "order")
+        return self.only("question", "slug", "summary", "topic_id", "order", "content_changed_at")
+
+    def for_search(self):
+        return self.select_related("topic").only("question", "slug", "summary", "topic__title", "topic__slug")
 
 
 class FAQ(Synced):
@@ -146,6 +155,9 @@ class FAQ(Synced):
     )
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the page shows, hashed: content_changed_at moves only when it changes (the sitemap's lastmod).
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = FAQQuerySet.as_manager()
 
@@ -161,6 +173,8 @@ class FAQ(Synced):
         self.body = _clean_body(self.body)
         old_slug = FAQ.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
         self.body_html = render_markdown(self.body, render_context or current_render_context())
+        if self._note_visible_change() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash", "content_changed_at"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_slug and old_slug != self.slug:
@@ -180,6 +194,16 @@ class FAQ(Synced):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def _note_visible_change(self):
+        """Move content_changed_at if what the page shows changed since the stored hash. True if it did."""
+        new_hash = visible_fingerprint(
+            self.question, self.summary, self.body_html, self.reviewed, self.reviewer, self.sources
+        )
+        if new_hash == self.content_hash:
+            return False
+        self.content_hash, self.content_changed_at = new_hash, timezone.now()
+        return True
 
     def related_for_page(self, limit=5):
         """The explicit related FAQs in their order, then others from the same topic: published, never self."""

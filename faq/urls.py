@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .conditional import public_page
+from .sitemaps import SITEMAPS
 
 app_name = "faq"
 
@@ -8,4 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("faq/", views.faq_index, name="index"),
     path("faq/<slug:slug>/", views.faq_detail, name="detail"),
+    path("search/", views.search_page, name="search"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

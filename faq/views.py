@@ -1,8 +1,9 @@
 import sys
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -10,9 +11,13 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from . import seo
+from .conditional import never_cache_private, public_page, set_last_modified, viewer_is_staff
+from .context_processors import site_info_for
 from .middleware import database_unavailable
 from .models import FAQ, Alias, Fact, Topic
 from .rendering import render_preview
+from .search import search
 
 
 def _topics_with_questions():
@@ -24,14 +29,39 @@ def _topics_with_questions():
     )
 
 
+def _meta(title, description, og_type="website", noindex=False):
+    return {"page_title": title, "page_description": description, "og_type": og_type, "noindex": noindex}
+
+
+def _listed_faq_times(topics):
+    return [faq.content_changed_at for topic in topics for faq in topic.published_faqs]
+
+
+def _topics_with_published_faqs():
+    return Topic.objects.filter(Exists(FAQ.objects.published().filter(topic=OuterRef("pk"))))
+
+
+@public_page
 def home(request):
-    return render(
-        request,
-        "faq/home.html",
-        {
-            "facts": Fact.objects.all(),
-            "topics": _topics_with_questions(),
-        },
+    site = site_info_for(request)
+    facts, topics = list(Fact.objects.all()), list(_topics_with_questions())
+    context = {
+        "facts": facts,
+        "topics": topics,
+        "structured_data": seo.home_data(site, seo.absolute(request.path)),
+        **_meta(
+            "Intensive outpatient mental health care for adults",
+            "Structured care for anxiety, depression, PTSD and trauma a few hours a day while you live at home. "
+            "Learn how it works and how to start.",
+        ),
+    }
+    response = render(request, "faq/home.html", context)
+    return set_last_modified(
+        response,
+        site and site.updated_at,
+        *(fact.updated_at for fact in facts),
+        *(topic.updated_at for topic in topics),
+        *_listed_faq_times(topics),
     )
 
 
@@ -39,32 +69,89 @@ def _crumb(title, url):
     return {"title": title, "url": url}
 
 
+@public_page
 def faq_index(request):
+    site = site_info_for(request)
     crumbs = [_crumb("Home", reverse("faq:home")), _crumb("Questions", reverse("faq:index"))]
-    return render(request, "faq/index.html", {"topics": _topics_with_questions(), "breadcrumbs": crumbs})
+    topics = list(_topics_with_questions())
+    context = {
+        "topics": topics,
+        "breadcrumbs": crumbs,
+        "structured_data": seo.index_data(site, crumbs, seo.absolute(request.path)),
+        **_meta(
+            "Questions and answers",
+            "Answers to common questions about intensive outpatient programs: what they are, who they help, "
+            "what a day looks like, and costs.",
+        ),
+    }
+    response = render(request, "faq/index.html", context)
+    return set_last_modified(
+        response, site and site.updated_at, *(topic.updated_at for topic in topics), *_listed_faq_times(topics)
+    )
 
 
+@public_page
 def faq_detail(request, slug):
+    staff = viewer_is_staff(request)
     visible = FAQ.objects.for_page()
-    if not (request.user.is_authenticated and request.user.is_staff):
+    if not staff:
         visible = visible.published()
     faq = visible.filter(slug=slug).first()
     if faq is None:
         alias = Alias.objects.select_related("faq").filter(slug=slug).first()
-        if alias and (alias.faq.is_published or request.user.is_staff):
+        if alias and (alias.faq.is_published or staff):
             return redirect(alias.faq, permanent=True)
         raise Http404("No FAQ at this address.")
+    site = site_info_for(request)
     crumbs = [
         _crumb("Home", reverse("faq:home")),
         _crumb("Questions", reverse("faq:index")),
         _crumb(faq.topic.title, faq.topic.get_absolute_url()),
         _crumb(faq.question, faq.get_absolute_url()),
     ]
-    context = {"faq": faq, "related": faq.related_for_page(), "breadcrumbs": crumbs}
+    related = faq.related_for_page()
+    context = {
+        "faq": faq,
+        "related": related,
+        "breadcrumbs": crumbs,
+        "structured_data": seo.faq_data(faq, site, crumbs, seo.absolute(request.path)),
+        **_meta(faq.question, faq.summary, og_type="article", noindex=not faq.is_published),
+    }
     response = render(request, "faq/detail.html", context)
     if not faq.is_published:
-        add_never_cache_headers(response)
-    return response
+        return never_cache_private(response)
+    return set_last_modified(
+        response,
+        faq.content_changed_at,
+        faq.topic.updated_at,
+        site and site.updated_at,
+        *(item.content_changed_at for item in related),
+    )
+
+
+def search_page(request):
+    """Search results: never cached or indexed, since a query can say something private about the reader."""
+    raw_query = request.GET.get("q", "")
+    result = search(raw_query)
+    crumbs = [_crumb("Home", reverse("faq:home")), _crumb("Search", reverse("faq:search"))]
+    if result.query:
+        title = f"Search results for “{result.query}”"
+        description = f"Questions and answers that match “{result.query}”."
+    else:
+        title, description = "Search the questions", "Search the questions and answers about the program."
+    topics = None
+    if not result.hits:
+        topics = _topics_with_published_faqs()
+    context = {"result": result, "topics": topics, "breadcrumbs": crumbs, **_meta(title, description, noindex=True)}
+    response = render(request, "faq/search.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return never_cache_private(response)
+
+
+@public_page
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @staff_member_required
@@ -83,8 +170,14 @@ def markdown_upload(request):
 
 
 def page_not_found(request, exception):
-    topics = Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED).distinct()
-    return render(request, "404.html", {"topics": topics}, status=404)
+    topics = _topics_with_published_faqs()
+    crumbs = [_crumb("Home", reverse("faq:home")), _crumb("Page not found", request.path)]
+    context = {
+        "topics": topics,
+        "breadcrumbs": crumbs,
+        **_meta("Page not found", "We could not find that page.", noindex=True),
+    }
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):

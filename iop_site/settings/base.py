@@ -129,6 +129,9 @@ CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # The absolute address of the public site, used for canonical URLs and the sitemap.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# How long a CDN or proxy may keep a public page before asking again (ETag/Last-Modified make that cheap).
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
+
 # The editor's live preview: our own sanitising renderer, our own staff-only endpoint.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "faq.rendering.render_preview"
 MARKDOWNX_URLS_PATH = "/staff/markdown/preview/"

@@ -1,0 +1,172 @@
+"""sitemap.xml and robots.txt: every public page, never a draft, and a lastmod that moves only on real change."""
+
+import datetime
+import importlib
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from faq.models import FAQ, Fact
+from tests.conftest import faq_text
+
+SITE = "https://iop.example.org"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time that saves see: clock(2026, 5, 1)."""
+
+    def _set(*ymd):
+        moment = datetime.datetime(*ymd, 12, 0, tzinfo=datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return _set
+
+
+def sitemap(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    return dict(re.findall(r"<url><loc>(.*?)</loc>(?:<lastmod>(.*?)</lastmod>)?", xml))
+
+
+def lastmod(faq):
+    faq.refresh_from_db()
+    return faq.content_changed_at.date()
+
+
+def test_sitemap_lists_home_index_and_published_faqs_at_absolute_addresses(client, loaded):
+    faqs = {f"{SITE}/faq/{slug}/" for slug in ("alpha", "beta", "gamma")}
+    assert set(sitemap(client)) == {f"{SITE}/", f"{SITE}/faq/", *faqs}
+
+
+def test_drafts_never_appear_in_the_sitemap(client, make_faq):
+    make_faq("public")
+    make_faq("secret", status=FAQ.Status.DRAFT)
+    assert f"{SITE}/faq/secret/" not in sitemap(client)
+    assert f"{SITE}/faq/public/" in sitemap(client)
+
+
+def test_lastmod_is_the_day_the_page_content_last_changed(client, make_faq, clock):
+    clock(2026, 3, 1)
+    make_faq("dated")
+    clock(2026, 6, 1)
+    assert sitemap(client)[f"{SITE}/faq/dated/"] == "2026-03-01"
+
+
+def test_saving_with_no_visible_change_keeps_lastmod(make_faq, clock):
+    clock(2026, 3, 1)
+    faq = make_faq("same")
+    clock(2026, 6, 1)
+    faq = FAQ.objects.get(pk=faq.pk)
+    faq.order = 99  # not shown on the page
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("body", "A new answer."), ("question", "New?"), ("summary", "New summary."), ("reviewer", "Dana Lee, LCSW")],
+)
+def test_a_visible_edit_moves_lastmod(make_faq, clock, field, value):
+    clock(2026, 3, 1)
+    faq = make_faq("edited")
+    clock(2026, 6, 1)
+    setattr(faq, field, value)
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 6, 1)
+
+
+def test_a_fact_change_shown_in_the_answer_moves_lastmod(make_faq, fact, clock):
+    clock(2026, 3, 1)
+    fact(key="hours", value="9 hours")
+    faq = make_faq("uses-fact", body="It takes {{ fact:hours }}.")
+    clock(2026, 6, 1)
+    changed = Fact.objects.get(key="hours")
+    changed.value = "12 hours"
+    changed.save()
+    assert lastmod(faq) == datetime.date(2026, 6, 1)
+
+
+def test_loading_unchanged_files_again_keeps_lastmod(client, content_dir, db, clock):
+    clock(2026, 3, 1)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    clock(2026, 6, 1)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    call_command("load_content", path=content_dir, force=True, stdout=io.StringIO())
+    assert set(sitemap(client).values()) == {"2026-03-01"}
+
+
+def test_loading_a_changed_file_moves_only_that_page(client, content_dir, write, db, clock):
+    clock(2026, 3, 1)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    clock(2026, 6, 1)
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="A better answer."))
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    dates = sitemap(client)
+    assert (dates[f"{SITE}/faq/gamma/"], dates[f"{SITE}/faq/alpha/"]) == ("2026-06-01", "2026-03-01")
+
+
+def test_home_and_index_lastmod_is_the_latest_published_change(client, make_faq, clock):
+    clock(2026, 3, 1)
+    make_faq("old")
+    clock(2026, 4, 1)
+    make_faq("newer")
+    clock(2026, 5, 1)
+    draft = make_faq("draft", status=FAQ.Status.DRAFT)
+    draft.body = "Edited draft."
+    draft.save()
+    dates = sitemap(client)
+    assert (dates[f"{SITE}/"], dates[f"{SITE}/faq/"]) == ("2026-04-01", "2026-04-01")
+
+
+def test_robots_txt_points_to_the_absolute_sitemap_and_keeps_out_of_admin(client):
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert f"Sitemap: {SITE}/sitemap.xml" in text.splitlines()
+    assert "Disallow: /admin/" in text.splitlines()
+    assert "Disallow: /search/" not in text  # search pages carry noindex, which crawlers must be able to read
+
+
+def test_every_address_in_the_sitemap_answers_200(client, loaded):
+    for url in sitemap(client):
+        assert client.get(url.removeprefix(SITE)).status_code == 200, url
+
+
+def test_migration_hashes_existing_faqs_so_a_no_op_save_keeps_their_date(make_faq, clock):
+    from django.apps import apps
+
+    start_change_dates = importlib.import_module("faq.migrations.0003_search").start_change_dates
+    clock(2026, 3, 1)
+    faq = make_faq("existing")
+    FAQ.objects.filter(pk=faq.pk).update(content_hash="", content_changed_at=timezone.now() - datetime.timedelta(9))
+    start_change_dates(apps, None)
+    assert lastmod(faq) == datetime.date(2026, 3, 1)  # the row's last save
+    clock(2026, 6, 1)
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 3, 1)
+    faq.summary = "Now different."
+    faq.save()
+    assert lastmod(faq) == datetime.date(2026, 6, 1)
+
+
+def test_saving_the_admin_form_unchanged_keeps_lastmod(make_faq, clock):
+    from tests.test_admin import change_form_data
+
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only"))
+    clock(2026, 3, 1)
+    faq = make_faq("admin-saved", sources=[{"title": "NIMH", "url": "https://www.nimh.nih.gov/"}])
+    clock(2026, 6, 1)
+    response = admin.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq))
+    assert response.status_code == 302
+    assert lastmod(faq) == datetime.date(2026, 3, 1)
+    admin.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="A changed answer."))
+    assert lastmod(faq) == datetime.date(2026, 6, 1)
