@@ -107,6 +107,9 @@ def text(value, name, *, one_line=True, max_chars=None):
     value = value.strip()
     if not value:
         raise ValueError(f"{name} is empty; write a value")
+    control = CONTROL_RE.search(value)
+    if control:  # written as a YAML escape such as "\a", so the check on the raw file did not see it
+        raise ValueError(f"{name} has the invalid control character U+{ord(control.group()):04X}; delete it")
     if one_line and "\n" in value:
         raise ValueError(f"{name} must be one line")
     if max_chars and len(value) > max_chars:
