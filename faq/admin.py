@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .forms import FAQAdminForm
-from .history import prepare_restore, refresh_latest_links, restore_links, restore_reason
+from .history import BOOKKEEPING, prepare_restore, refresh_latest_links, restore_links, restore_reason
 from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
 
 
@@ -37,6 +37,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "records": list(records.values()),
         }
         return TemplateResponse(request, "admin/faq/deleted.html", context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The "Changes" column, without load_content's bookkeeping (paths and fingerprints mean nothing to staff)."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=BOOKKEEPING, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     def save_model(self, request, obj, form, change):
         version = to_historic(obj)  # set only when "Revert" saves an old version
