@@ -469,7 +469,7 @@ def _outgoing():
             entry = parse(text.encode(), relative, kind)
         except ContentError as exc:
             problems.extend(
-                Problem(label, None, f"cannot be written as a file ({p.message}); fix it in the admin")
+                Problem(label, None, f"cannot be written as a file; fix it in the admin: {p.message}")
                 for p in exc.problems
             )
             continue

@@ -184,7 +184,10 @@ def test_entry_that_cannot_be_a_file_is_named_and_nothing_is_written(loaded):
     before = files(loaded)
     code, _, err = run("export_content", loaded)
     assert code == 1
-    expected = "fact schedule: cannot be written as a file (value has the invalid control character U+0007; delete it)"
+    expected = (
+        "fact schedule: cannot be written as a file; fix it in the admin: value has the invalid control character "
+        "U+0007; delete it"
+    )
     assert expected in err.splitlines()
     assert files(loaded) == before
 

@@ -193,3 +193,11 @@ def test_history_pages_are_for_staff_only(loaded, client):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_topic_deleted_in_the_admin_is_restored(loaded, staff):
+    topic = Topic.objects.create(slug="costs", title="Costs", description="Money.", order=5)
+    assert staff.post(f"/admin/faq/topic/{topic.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert "Costs" in staff.get("/admin/faq/topic/deleted/").content.decode()
+    restore(staff, "topic", topic.pk, Topic.history.get(id=topic.pk, history_type="-"))
+    assert Topic.objects.get(pk=topic.pk).title == "Costs"
