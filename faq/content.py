@@ -537,7 +537,7 @@ def discover(root: Path):
 
 def read_tree(root: Path, *, known_hashes=None) -> ContentSet:
     """Parse and cross-check every file under root; raise ContentError listing every problem found."""
-    root = Path(root)
+    root = Path(root).absolute()  # messages and bookkeeping name files from the folder's own name
     content = ContentSet()
     problems = []
     for path, shown, kind in discover(root):

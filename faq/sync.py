@@ -7,6 +7,7 @@ admin edit, so neither side silently overwrites the other.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import json
@@ -175,9 +176,7 @@ def _file_form(kind, data):
     data = dict(data)
     body = data.pop("body", "")
     if kind == "faq":
-        from datetime import date
-
-        data["reviewed"] = date.fromisoformat(data["reviewed"])
+        data["reviewed"] = datetime.date.fromisoformat(data["reviewed"])
         data["sources"] = [{"title": item["title"], "url": item["url"]} for item in data["sources"] or []]
     return data, body
 
@@ -346,7 +345,7 @@ class _Sync:
                 Alias.objects.filter(faq=obj).exclude(slug__in=data["aliases"]).delete()
                 for alias in data["aliases"]:
                     Alias.objects.update_or_create(slug=alias, defaults={"faq": obj})
-            if related.get(obj.pk) != data["related"]:
+            if related.get(obj.pk, []) != data["related"]:
                 pending_links.append((obj, data["related"]))
         if pending_links:
             ids = dict(FAQ.objects.values_list("slug", "pk"))
@@ -496,7 +495,7 @@ def _write_atomically(path: Path, text: str):
 
 def export(root, *, only=(), dry_run=False, wait=60, on_wait=None) -> ExportReport:
     """Write entries to files under root. A file changed since the last load is left alone unless named in only."""
-    root = Path(root)
+    root = Path(root).absolute()
     report = ExportReport(dry_run=dry_run)
     with transaction.atomic():
         lock_content(wait, on_wait)
