@@ -432,32 +432,33 @@ def parse(raw: bytes, path: str, kind: str) -> Entry:
     return Entry(kind, path, clean, body, hashlib.sha256(raw).hexdigest(), key_lines, body_line)
 
 
+_BRACKET_TOKEN_RE = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)")
+
+
 def markdown_shape(body):
     """(line offset, message) for markdown built to be slow: deeply nested brackets, walls of * or _ marks."""
     problems = []
-    depth = 0
-    for offset, line in enumerate(body.split("\n")):
-        if not line.strip():
-            depth = 0  # a blank line ends the paragraph, and any link in it
-        marks = line.count("*") + line.count("_")
-        if marks > MAX_EMPHASIS_MARKS_PER_LINE:
-            problems.append((offset, f"{marks} * or _ marks on one line; use at most {MAX_EMPHASIS_MARKS_PER_LINE}"))
-        escaped = False
-        for char in line:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == "[":
+    if body.count("*") + body.count("_") > MAX_EMPHASIS_MARKS_PER_LINE:
+        for offset, line in enumerate(body.split("\n")):
+            marks = line.count("*") + line.count("_")
+            if marks > MAX_EMPHASIS_MARKS_PER_LINE:
+                message = f"{marks} * or _ marks on one line; use at most {MAX_EMPHASIS_MARKS_PER_LINE}"
+                problems.append((offset, message))
+    if body.count("[") > MAX_BRACKET_DEPTH:
+        depth = 0
+        for match in _BRACKET_TOKEN_RE.finditer(body):
+            found = match.group()
+            if found == "[":
                 depth += 1
                 if depth > MAX_BRACKET_DEPTH:
-                    problems.append(
-                        (offset, f"brackets [ ] are nested more than {MAX_BRACKET_DEPTH} deep; a link needs one pair")
-                    )
-                    return problems
-            elif char == "]":
+                    message = f"brackets [ ] are nested more than {MAX_BRACKET_DEPTH} deep; a link needs one pair"
+                    problems.append((body.count("\n", 0, match.start()), message))
+                    break
+            elif found == "]":
                 depth = max(depth - 1, 0)
-    return problems
+            elif found.startswith("\n"):
+                depth = 0  # a blank line ends the paragraph, and any link in it
+    return sorted(problems)
 
 
 # --- the folder -------------------------------------------------------------------------------------------

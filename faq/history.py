@@ -48,8 +48,11 @@ def record_versions(saved, *, batch_size=500):
     """
     now = timezone.now()
     rows = defaultdict(list)
+    history_models = {}  # each `Model.history` access builds a manager, which is slow: look it up once per model
     for obj, history_type in saved:
-        model = type(obj).history.model
+        if type(obj) not in history_models:
+            history_models[type(obj)] = type(obj).history.model
+        model = history_models[type(obj)]
         row = model(
             history_date=now,
             history_user=None,
