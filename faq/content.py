@@ -30,7 +30,7 @@ FACT_KEY_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 FACT_TOKEN_RE = re.compile(r"\{\{\s*fact:\s*([^\s}]*)\s*\}\}")
 # `[text](faq:slug)` in any body links to another FAQ.
 FAQ_LINK_RE = re.compile(r"\]\(\s*<?faq:([^\s)>]*)>?")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 STATUSES = ("published", "draft")
 

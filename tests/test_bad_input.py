@@ -61,6 +61,7 @@ CASES = [
     case("utf-16", delta().encode("utf-16"), f"{DELTA}: the file is UTF-16; save it as UTF-8"),
     case("utf-16-without-bom", delta().encode("utf-16-le"), f"{DELTA}: the file is UTF-16; save it as UTF-8"),
     case("nul", delta(body="One\x00two."), f"{DELTA}:11: invalid control character U+0000; delete it"),
+    case("c1-control", delta(body="Next\x85line."), f"{DELTA}:11: invalid control character U+0085; delete it"),
     case("escape-code", delta(body="\x1b[31mRed."), f"{DELTA}:11: invalid control character U+001B; delete it"),
     case("control-as-yaml-escape", delta(question='"Red\\x1b[31m?"'), f"{DELTA}:2: question has the invalid control "
          "character U+001B; delete it"),

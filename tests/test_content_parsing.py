@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faq.content import ContentError, Entry, parse, read_tree
+from faq.content import ContentError, Entry, dump, parse, read_tree
 from tests.conftest import faq_text
 
 
@@ -131,3 +131,25 @@ def test_arbitrary_values_in_a_valid_layout_give_an_entry_or_a_content_error(que
         f"reviewer: {reviewer}\n"
     )
     parses_or_refuses(f"---\n{front}---\n\n{body}\n".encode("utf-8", "surrogatepass"), "faq")
+
+
+@PROPERTY_SETTINGS
+@given(
+    question=st.text(min_size=1, max_size=80),
+    summary=st.text(min_size=1, max_size=80),
+    reviewer=st.text(max_size=40),
+    body=st.text(min_size=1, max_size=300),
+)
+def test_the_canonical_dump_of_any_entry_reads_back_the_same(question, summary, reviewer, body):
+    entry = parse(faq_text("x").encode(), "x.md", "faq")
+    data = {**entry.data, "question": question, "summary": summary, "reviewer": reviewer}
+    text = dump("faq", data, body)
+    try:
+        again = parse(text.encode("utf-8", "surrogatepass"), "x.md", "faq")
+    except ContentError:
+        return  # a value the files cannot hold (empty, control characters...): export refuses it by name
+    assert (again.data, again.body) == (
+        {**data, "question": question.strip(), "summary": summary.strip(), "reviewer": reviewer.strip()},
+        body.strip(),
+    )
+    assert dump("faq", again.data, again.body) == dump("faq", again.data, body.strip())
