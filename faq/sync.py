@@ -461,8 +461,17 @@ def _outgoing():
     if site:
         items.append((site, "site", "site information", ("site",), SITE_FILE, site.content_data()))
     problems, result = [], []
+    owners = {}  # relative path -> label of the entry loaded from that file
+    for obj, kind, label, *_ in items:
+        loaded_from = _relative_path(obj, kind, None)
+        if loaded_from:
+            owners[loaded_from] = label
     for obj, kind, label, names, default, db_data in items:
         relative = _relative_path(obj, kind, default)
+        if owners.get(relative, label) != label:
+            message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
+            problems.append(Problem(label, None, message))
+            continue
         text = dump(kind, *_file_form(kind, db_data))
         try:
             entry = parse(text.encode(), relative, kind)
