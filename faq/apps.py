@@ -20,3 +20,4 @@ class FaqConfig(AppConfig):
         post_migrate.connect(_sync_editor_group, sender=self)
 
         from . import search  # noqa: F401  (connects the signals that keep the search index in step)
+        from . import history  # noqa: F401  (connects the signal receivers that complete each FAQ version)

@@ -18,6 +18,10 @@ import yaml
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_YAML_DEPTH = 8
+# Markdown that no writer needs and that makes renderers slow: brackets nested this deep, or this many emphasis
+# marks on one line.
+MAX_BRACKET_DEPTH = 10
+MAX_EMPHASIS_MARKS_PER_LINE = 100
 SUMMARY_MAX_CHARS = 160
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,7 +30,7 @@ FACT_KEY_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 FACT_TOKEN_RE = re.compile(r"\{\{\s*fact:\s*([^\s}]*)\s*\}\}")
 # `[text](faq:slug)` in any body links to another FAQ.
 FAQ_LINK_RE = re.compile(r"\]\(\s*<?faq:([^\s)>]*)>?")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 STATUSES = ("published", "draft")
 
@@ -103,6 +107,9 @@ def text(value, name, *, one_line=True, max_chars=None):
     value = value.strip()
     if not value:
         raise ValueError(f"{name} is empty; write a value")
+    control = CONTROL_RE.search(value)
+    if control:  # written as a YAML escape such as "\a", so the check on the raw file did not see it
+        raise ValueError(f"{name} has the invalid control character U+{ord(control.group()):04X}; delete it")
     if one_line and "\n" in value:
         raise ValueError(f"{name} must be one line")
     if max_chars and len(value) > max_chars:
@@ -272,22 +279,27 @@ class _YamlProblem(Exception):
 def _check_node_tree(root):
     """Reject anchors and aliases, explicit tags, and nesting deeper than front matter ever needs."""
     seen = set()
+    too_deep = None
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
+        # An alias is the same node object met twice; stopping there keeps a "billion laughs" file cheap.
         if id(node) in seen:
             raise _YamlProblem(node.start_mark.line, "YAML anchors and aliases (& and *) are not allowed")
         seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
             raise _YamlProblem(node.start_mark.line, f"YAML tag {node.tag!r} is not allowed; remove the '!' tag")
         if depth > MAX_YAML_DEPTH:
-            raise _YamlProblem(node.start_mark.line, f"values are nested more than {MAX_YAML_DEPTH} levels deep")
+            too_deep = too_deep or node
+            continue
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.append((key, depth + 1))
                 stack.append((value, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
+    if too_deep is not None:
+        raise _YamlProblem(too_deep.start_mark.line, f"values are nested more than {MAX_YAML_DEPTH} levels deep")
 
 
 def _load_yaml(source):
@@ -298,11 +310,14 @@ def _load_yaml(source):
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            bad_line = source.split("\n")[mark.line] if mark and mark.line < source.count("\n") + 1 else ""
             hint = ""
             if "mapping values are not allowed" in str(exc.problem):
                 hint = "; if a value contains a colon, put the whole value in quotes"
-            elif "found character '\\t'" in str(exc.problem):
+            elif "\t" in bad_line:
                 hint = "; indent with spaces, not tabs"
+            elif "maximum nesting depth" in str(exc.problem):
+                hint = f"; values may be nested at most {MAX_YAML_DEPTH} levels deep"
             raise _YamlProblem(
                 mark.line if mark else 0, f"front matter is not valid YAML: {exc.problem}{hint}"
             ) from None
@@ -409,6 +424,7 @@ def parse(raw: bytes, path: str, kind: str) -> Entry:
         problems.append(
             Problem(path, body_line, "this kind of file has no body; delete the text after the closing '---'")
         )
+    problems.extend(Problem(path, body_line + offset, message) for offset, message in markdown_shape(body))
     if kind == "faq" and not body:
         problems.append(Problem(path, body_line, "the answer (the text after the closing '---') is empty"))
     if problems:
@@ -416,25 +432,57 @@ def parse(raw: bytes, path: str, kind: str) -> Entry:
     return Entry(kind, path, clean, body, hashlib.sha256(raw).hexdigest(), key_lines, body_line)
 
 
+_BRACKET_TOKEN_RE = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)")
+
+
+def markdown_shape(body):
+    """(line offset, message) for markdown built to be slow: deeply nested brackets, walls of * or _ marks."""
+    problems = []
+    if body.count("*") + body.count("_") > MAX_EMPHASIS_MARKS_PER_LINE:
+        for offset, line in enumerate(body.split("\n")):
+            marks = line.count("*") + line.count("_")
+            if marks > MAX_EMPHASIS_MARKS_PER_LINE:
+                message = f"{marks} * or _ marks on one line; use at most {MAX_EMPHASIS_MARKS_PER_LINE}"
+                problems.append((offset, message))
+    if body.count("[") > MAX_BRACKET_DEPTH:
+        depth = 0
+        for match in _BRACKET_TOKEN_RE.finditer(body):
+            found = match.group()
+            if found == "[":
+                depth += 1
+                if depth > MAX_BRACKET_DEPTH:
+                    message = f"brackets [ ] are nested more than {MAX_BRACKET_DEPTH} deep; a link needs one pair"
+                    problems.append((body.count("\n", 0, match.start()), message))
+                    break
+            elif found == "]":
+                depth = max(depth - 1, 0)
+            elif found.startswith("\n"):
+                depth = 0  # a blank line ends the paragraph, and any link in it
+    return sorted(problems)
+
+
 # --- the folder -------------------------------------------------------------------------------------------
 
 
 def _display(root: Path, path: Path) -> str:
+    """The path as messages show it, from the content folder's name; bytes that are not UTF-8 shown as \\xNN."""
     rel = os.path.relpath(path, root.parent)
-    return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def read_file(root: Path, path: Path, shown: str) -> bytes:
     """Read a regular file inside root, refusing links out of the folder, pipes and oversized files."""
     try:
-        name = path.name.encode("utf-8")
+        path.name.encode("utf-8")  # undecodable bytes in a name arrive as lone surrogates, which cannot be encoded
     except UnicodeEncodeError:
         raise ContentError([Problem(shown, None, "the file name is not valid UTF-8; rename the file")]) from None
-    del name
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except RuntimeError:  # a link loop (Python before 3.13 raises RuntimeError, later OSError)
+                raise ContentError([Problem(shown, None, "the file is a link that points to itself")]) from None
             if not target.is_relative_to(root.resolve()):
                 raise ContentError(
                     [Problem(shown, None, "the file is a link to somewhere outside content/; copy the file in instead")]
@@ -470,7 +518,9 @@ def discover(root: Path):
         shown = _display(root, child)
         if child.name.startswith("."):
             continue
-        if child.name in FOLDERS and child.is_dir() and not child.is_symlink():
+        if child.name in FOLDERS and child.is_symlink():
+            yield None, shown, "this folder is a link; content folders must be real folders inside content/"
+        elif child.name in FOLDERS and child.is_dir():
             for path in sorted(child.iterdir()):
                 if path.name.startswith("."):
                     continue
@@ -488,7 +538,7 @@ def discover(root: Path):
 
 def read_tree(root: Path, *, known_hashes=None) -> ContentSet:
     """Parse and cross-check every file under root; raise ContentError listing every problem found."""
-    root = Path(root)
+    root = Path(root).absolute()  # messages and bookkeeping name files from the folder's own name
     content = ContentSet()
     problems = []
     for path, shown, kind in discover(root):
@@ -588,8 +638,7 @@ def check_references(entry: Entry, fact_keys, faq_slugs):
 
 
 class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)
+    """PyYAML's safe dumper; lists sit flush under their key ('- item'), as content/README.md shows them."""
 
 
 def _represent_str(dumper, value):

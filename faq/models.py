@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from .content import SUMMARY_MAX_CHARS
 from .rendering import RenderContext, RenderError, render_markdown
@@ -24,6 +25,20 @@ def visible_fingerprint(question, summary, body_html, reviewed, reviewer, source
 
 def _clean_body(text):
     return text.replace("\r\n", "\n").strip()
+
+
+# History: every save and delete of a Topic, Fact, FAQ or SiteInfo is kept as a version (who, when, why).
+# The stored HTML and the save time are left out: HTML is rendered again when a version is restored.
+HISTORY_EXCLUDED = ["body_html", "updated_at"]
+
+
+class FAQVersionLinks(models.Model):
+    """Extra column on each FAQ version: its related FAQs and earlier addresses, which live in other tables."""
+
+    links = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Synced(models.Model):
@@ -49,6 +64,8 @@ class Topic(Synced):
     title = models.CharField(max_length=120, help_text="The heading readers see, e.g. “Getting started”.")
     description = models.CharField(max_length=300, help_text="One sentence about the questions in this topic.")
     order = models.IntegerField(default=0, help_text="Lower numbers come first.")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["order", "title"]
@@ -76,6 +93,8 @@ class Fact(Synced):
     order = models.IntegerField(default=0, help_text="Lower numbers come first in the “at a glance” list.")
     body = MarkdownxField(blank=True, help_text="A longer explanation, in markdown. Optional.")
     body_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["order", "label"]
@@ -160,6 +179,10 @@ class FAQ(Synced):
     content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = FAQQuerySet.as_manager()
+    # The page-change bookkeeping stays out of versions: a restore must count as a new change for the sitemap.
+    history = HistoricalRecords(
+        excluded_fields=[*HISTORY_EXCLUDED, "content_hash", "content_changed_at"], bases=[FAQVersionLinks]
+    )
 
     class Meta:
         ordering = ["topic__order", "order", "question"]
@@ -224,19 +247,24 @@ class FAQ(Synced):
             )
         return chosen
 
-    def content_data(self):
+    def content_data(self, related=None, aliases=None):
+        """The comparable form of this FAQ; pass related and aliases (slug lists) when already fetched."""
+        if related is None:
+            related = [link.target.slug for link in self.related_links.all()]
+        if aliases is None:
+            aliases = [alias.slug for alias in self.aliases.all()]
         return {
             "question": self.question,
             "slug": self.slug,
             "summary": self.summary,
             "topic": self.topic.slug,
-            "related": [link.target.slug for link in self.related_links.all()],
+            "related": list(related),
             "order": self.order,
             "reviewed": self.reviewed.isoformat() if self.reviewed else None,
             "reviewer": self.reviewer,
             "sources": self.sources,
             "status": self.status,
-            "aliases": sorted(alias.slug for alias in self.aliases.all()),
+            "aliases": sorted(aliases),
             "body": self.body,
         }
 
@@ -283,6 +311,8 @@ class SiteInfo(Synced):
     intake = models.JSONField(default=list, help_text="The steps to start, one per line.")
     body = MarkdownxField(blank=True, help_text="The home page's introduction: what the program is, in markdown.")
     body_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["pk"]
@@ -338,10 +368,19 @@ def _check_renders(body):
         raise ValidationError({"body": f"{where}{exc}."}) from None
 
 
+def _save_html(obj, context):
+    """Store freshly rendered HTML only: the content did not change, so no new version is recorded."""
+    obj.skip_history_when_saving = True
+    try:
+        obj.save(render_context=context, update_fields=["body_html", "updated_at"])
+    finally:
+        del obj.skip_history_when_saving
+
+
 def _rerender(queryset):
     context = current_render_context()
     for obj in queryset:
-        obj.save(render_context=context, update_fields=["body_html", "updated_at"])
+        _save_html(obj, context)
 
 
 def _bodies_using_fact(key):
@@ -354,7 +393,7 @@ def rerender_using_fact(key):
     """Re-render every stored body that inserts this fact, after the fact's value changed."""
     context = current_render_context()
     for obj in list(_bodies_using_fact(key)):
-        obj.save(render_context=context, update_fields=["body_html", "updated_at"])
+        _save_html(obj, context)
 
 
 def rerender_linking_to(slug):

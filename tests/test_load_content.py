@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from faq.models import FAQ, Fact, RelatedFAQ
 from tests.conftest import faq_text
+from tests.snapshots import db_snapshot
 
 
 def load(path, *args, checks_off=True):
@@ -85,9 +86,42 @@ def test_admin_edit_and_file_edit_is_a_conflict_left_alone(loaded, write):
     code, out, err = load(loaded)
     assert code == 3
     assert "CONFLICT FAQ gamma" in err
+    assert "export_content --only gamma to write the admin's version to the file" in err
+    assert "--- admin (database)\n+++ content/faqs/gamma.md\n" in err
     assert "-Edited in the admin." in err and "+Edited in the file." in err
     assert FAQ.objects.get(slug="gamma").body == "Edited in the admin."
+    assert "conflict, left as it is in the admin: FAQ gamma" in out.splitlines()
     assert "1 conflicts" in out
+
+
+def test_conflict_is_reported_again_until_someone_chooses(loaded, write):
+    faq = FAQ.objects.get(slug="gamma")
+    faq.body = "Edited in the admin."
+    faq.save()
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
+    load(loaded)
+    code, _, err = load(loaded)
+    assert (code, "CONFLICT FAQ gamma" in err) == (3, True)
+
+
+def test_an_error_halfway_through_leaves_the_database_as_it_was(loaded, write, monkeypatch):
+    for name in ("alpha", "beta", "gamma"):
+        write(f"faqs/{name}.md", faq_text(name, related=["alpha" if name != "alpha" else "beta"], body="New."))
+    before = db_snapshot()
+    saves = []
+    original = FAQ.save
+
+    def fail_on_the_third_save(self, *args, **kwargs):
+        saves.append(self.slug)
+        if len(saves) == 3:
+            raise RuntimeError("the power went out")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FAQ, "save", fail_on_the_third_save)
+    with pytest.raises(RuntimeError):
+        load(loaded)
+    assert saves == ["alpha", "beta", "gamma"]
+    assert db_snapshot() == before
 
 
 def test_force_takes_the_files_version(loaded, write):
@@ -100,21 +134,74 @@ def test_force_takes_the_files_version(loaded, write):
     assert FAQ.objects.get(slug="gamma").body == "Edited in the file."
 
 
-def test_dry_run_reports_and_writes_nothing(loaded, write):
-    before = snapshot()
+def test_dry_run_prints_exactly_what_the_real_run_then_does_and_writes_nothing(loaded, write):
+    admin_edit = FAQ.objects.get(slug="beta")
+    admin_edit.body = "Edited in the admin."
+    admin_edit.save()
     write("faqs/delta.md", faq_text("delta", related=["alpha"]))
-    code, out, _ = load(loaded, "--dry-run")
-    assert code == 0
-    assert "would be created: FAQ delta" in out
-    assert snapshot() == before
+    write("faqs/alpha.md", faq_text("alpha", related=["delta"], body="New answer."))
+    write("faqs/beta.md", faq_text("beta", related=["alpha"], body="Edited in the file."))
+    write("facts/schedule.md", "---\nkey: schedule\nlabel: Schedule\nvalue: 4 days a week\norder: 2\n---\n")
+    (loaded / "faqs" / "gamma.md").unlink()
+    before = db_snapshot()
+
+    dry_code, dry_out, dry_err = load(loaded, "--dry-run", "--prune")
+    assert db_snapshot() == before
+    code, out, err = load(loaded, "--prune")
+
+    assert (dry_code, code) == (3, 3)
+    assert dry_err == err
+    dry_lines = dry_out.splitlines()
+    assert dry_lines[0] == "Dry run: nothing was written. A real run would do this:"
+    assert dry_lines[-1] == "Dry run: " + out.splitlines()[-1]
+    assert dry_lines[1:-1] == out.splitlines()[:-1]
+    assert out.splitlines()[:-1] == [
+        "created: FAQ delta",
+        "updated: fact schedule (value)",
+        "updated: FAQ alpha (related, body)",
+        "conflict, left as it is in the admin: FAQ beta",
+        "unpublished, its file is gone: FAQ gamma (was content/faqs/gamma.md)",
+    ]
+    assert out.splitlines()[-1] == "1 created, 2 updated, 3 unchanged, 1 conflicts, 1 unpublished"
+
+
+def test_updated_entry_names_the_fields_that_changed(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", question="What is gamma, really?", related=["alpha", "beta"]))
+    _, out, _ = load(loaded)
+    assert "updated: FAQ gamma (question)" in out.splitlines()
 
 
 def test_deleted_file_keeps_its_entry(loaded):
     (loaded / "faqs" / "gamma.md").unlink()
     code, out, _ = load(loaded)
     assert code == 0
-    assert "no file any more, entry kept: FAQ gamma" in out
-    assert FAQ.objects.filter(slug="gamma").exists()
+    assert "no file any more, entry kept: FAQ gamma (was content/faqs/gamma.md)" in out
+    assert "(load_content --prune unpublishes FAQs whose file is gone; nothing is ever deleted)" in out
+    assert FAQ.objects.get(slug="gamma").is_published
+
+
+def test_prune_unpublishes_faqs_whose_file_is_gone_and_deletes_nothing(loaded, write):
+    write("facts/spare.md", "---\nkey: spare\nlabel: Spare\nvalue: Spare\norder: 3\n---\n")
+    load(loaded)
+    (loaded / "faqs" / "gamma.md").unlink()
+    (loaded / "facts" / "spare.md").unlink()
+    code, out, _ = load(loaded, "--prune")
+    assert code == 0
+    lines = out.splitlines()
+    assert "unpublished, its file is gone: FAQ gamma (was content/faqs/gamma.md)" in lines
+    assert "no file any more, entry kept: fact spare (was content/facts/spare.md)" in lines
+    assert FAQ.objects.get(slug="gamma").status == FAQ.Status.DRAFT
+    assert Fact.objects.filter(key="spare").exists()
+    assert lines[-1] == "0 created, 0 updated, 6 unchanged, 1 unpublished"
+    _, again, _ = load(loaded, "--prune")
+    assert "no file any more, entry kept: FAQ gamma (was content/faqs/gamma.md)" in again.splitlines()
+
+
+def test_prune_leaves_faqs_made_in_the_admin_alone(loaded, make_faq):
+    make_faq("admin-only")
+    _, out, _ = load(loaded, "--prune")
+    assert "admin-only" not in out
+    assert FAQ.objects.get(slug="admin-only").is_published
 
 
 def test_slug_change_with_alias_updates_the_same_entry(loaded, write):

@@ -62,7 +62,7 @@ def start_change_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('faq', '0001_initial'),
+        ('faq', '0002_history'),
     ]
 
     operations = [
