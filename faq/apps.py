@@ -19,5 +19,7 @@ class FaqConfig(AppConfig):
         # After every migrate (so after Django has made this app's permissions), the editors' group is current.
         post_migrate.connect(_sync_editor_group, sender=self)
 
-        from . import search  # noqa: F401  (connects the signals that keep the search index in step)
-        from . import history  # noqa: F401  (connects the signal receivers that complete each FAQ version)
+        from . import (
+            history,  # noqa: F401  (connects the signal receivers that complete each FAQ version)
+            search,  # noqa: F401  (connects the signals that keep the search index in step)
+        )

@@ -55,7 +55,7 @@ def content_dir(write, tmp_path):
 @pytest.fixture
 def loaded(db, content_dir):
     # The tiny folder above tests loading, not writing: it skips the editorial checks (tests/test_content_checks.py).
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     return content_dir
 
 

@@ -2,15 +2,16 @@
 
 import dataclasses
 import datetime
+import importlib
 import io
 
 import pytest
-from django.core.management import CommandError, call_command, load_command_class
+from django.core.management import call_command
 
 from faq.content import read_tree
 from faq.models import FAQ
 from faq.quality import WARNING, check, example_identity_values, plain_text, reading_grade
-from tests.conftest import faq_text
+from tests.conftest import REPO, faq_text
 
 TODAY = datetime.date(2026, 11, 28)
 SOURCE = "sources:\n- title: NIMH, Psychotherapies\n  url: https://www.nimh.nih.gov/health/topics/psychotherapies\n"
@@ -278,6 +279,11 @@ def run_check(root, *args):
     return out.getvalue(), err.getvalue(), code
 
 
+@pytest.fixture(autouse=True)
+def _checks_on_load(settings):
+    settings.CONTENT_CHECKS_ON_LOAD = True
+
+
 def run_load(root):
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -332,8 +338,8 @@ def test_load_content_prints_warnings_and_loads(good, write):
     assert FAQ.objects.count() == 3
 
 
-def test_the_test_only_opt_out_is_not_a_command_line_option():
-    command = load_command_class("faq", "load_content")
-    parser = command.create_parser("manage.py", "load_content")
-    with pytest.raises(CommandError, match="unrecognized arguments"):
-        parser.parse_args(["--skip-content-checks-in-tests"])
+def test_every_real_environment_runs_the_checks_on_load():
+    assert importlib.import_module("iop_site.settings.base").CONTENT_CHECKS_ON_LOAD is True
+    assert importlib.import_module("iop_site.settings.local").CONTENT_CHECKS_ON_LOAD is True
+    production = (REPO / "iop_site" / "settings" / "production.py").read_text()
+    assert "CONTENT_CHECKS_ON_LOAD" not in production  # inherits True from base

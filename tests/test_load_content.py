@@ -10,11 +10,11 @@ from tests.conftest import faq_text
 from tests.snapshots import db_snapshot
 
 
-def load(path, *args, checks_off=True):
+def load(path, *args):
     out, err = io.StringIO(), io.StringIO()
     code = 0
     try:
-        call_command("load_content", *args, path=path, stdout=out, stderr=err, skip_content_checks_in_tests=checks_off)
+        call_command("load_content", *args, path=path, stdout=out, stderr=err)
     except SystemExit as exc:
         code = exc.code
     return code, out.getvalue(), err.getvalue()
@@ -228,7 +228,8 @@ def test_unknown_fact_in_site_file_is_an_error(loaded, write):
     assert Fact.objects.count() == 2
 
 
-def test_real_content_folder_loads_cleanly(db, settings):
-    code, out, err = load(settings.CONTENT_DIR, checks_off=False)
+def test_real_content_folder_loads_cleanly_with_the_checks_on(db, settings):
+    settings.CONTENT_CHECKS_ON_LOAD = True
+    code, out, err = load(settings.CONTENT_DIR)
     assert (code, err) == (0, "")
     assert FAQ.objects.published().count() >= 5

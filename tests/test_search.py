@@ -130,7 +130,7 @@ def test_index_follows_fact_changes_in_answers(make_faq, fact):
 def test_index_follows_content_loads(loaded, write):
     assert slugs(search("kayak")) == []
     write("faqs/alpha.md", faq_text("alpha", related=["beta"], body="Alpha now talks about kayaks."))
-    call_command("load_content", path=loaded, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=loaded, stdout=io.StringIO())
     assert slugs(search("kayak")) == ["alpha"]
 
 

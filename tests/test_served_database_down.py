@@ -13,7 +13,7 @@ from tests.conftest import REPO
 from tests.test_served import manage, production_env, request, wait_until_up
 
 POSTGRES = ("127.0.0.1", 5432)
-DATABASE = os.environ.get("SERVED_TEST_DATABASE", "iop_h6")
+DATABASE = os.environ.get("SERVED_TEST_DATABASE", "iop_served_test")
 
 pytestmark = pytest.mark.postgres
 
@@ -76,8 +76,9 @@ def served_on_postgres(tmp_path):
     import psycopg
 
     with psycopg.connect(postgres_url(5432, "postgres"), autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            admin.execute(f'CREATE DATABASE "{DATABASE}"')
+        # A fresh database each run: left-overs from another branch's migrations must not matter.
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
     database = StoppableDatabase()
     database.start()
     env = production_env(tmp_path, WEB_CONCURRENCY="1", DATABASE_URL=postgres_url(database.port, DATABASE))

@@ -96,19 +96,19 @@ def test_a_fact_change_shown_in_the_answer_moves_lastmod(make_faq, fact, clock):
 
 def test_loading_unchanged_files_again_keeps_lastmod(client, content_dir, db, clock):
     clock(2026, 3, 1)
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     clock(2026, 6, 1)
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
-    call_command("load_content", path=content_dir, force=True, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
+    call_command("load_content", path=content_dir, force=True, stdout=io.StringIO())
     assert set(sitemap(client).values()) == {"2026-03-01"}
 
 
 def test_loading_a_changed_file_moves_only_that_page(client, content_dir, write, db, clock):
     clock(2026, 3, 1)
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     clock(2026, 6, 1)
     write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="A better answer."))
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     dates = sitemap(client)
     assert (dates[f"{SITE}/faq/gamma/"], dates[f"{SITE}/faq/alpha/"]) == ("2026-06-01", "2026-03-01")
 

@@ -52,7 +52,7 @@ def test_the_safety_check_catches_what_it_looks_for(html):
 
 def test_loader_stores_only_safe_html(db, write, content_dir):
     write("faqs/corpus.md", faq_text("corpus", body=CORPUS))
-    call_command("load_content", path=content_dir, stdout=io.StringIO(), skip_content_checks_in_tests=True)
+    call_command("load_content", path=content_dir, stdout=io.StringIO())
     html = FAQ.objects.get(slug="corpus").body_html
     assert dangerous_parts(html) == []
     assert "&lt;script&gt;" in html  # the payloads arrived, as text

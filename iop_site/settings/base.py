@@ -129,6 +129,10 @@ MEDIA_ROOT = BASE_DIR / "media"
 # Where load_content and export_content read and write the markdown files.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
+# load_content refuses content that fails the editorial checks (faq/quality.py). Only the test settings turn
+# this off, for tests of the loader's mechanics that use tiny made-up folders.
+CONTENT_CHECKS_ON_LOAD = True
+
 # The absolute address of the public site, used for canonical URLs and the sitemap.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -19,9 +19,6 @@ class Command(BaseCommand):
         "Validate every file in content/, run the content checks (check_content), and load them into the "
         "database in one transaction."
     )
-    # Tests of the sync itself load tiny made-up folders that would not pass the editorial checks. Only
-    # call_command() accepts a stealth option: `manage.py load_content` has no such flag.
-    stealth_options = ("skip_content_checks_in_tests",)
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=None, help="The content folder (default: CONTENT_DIR).")
@@ -40,7 +37,7 @@ class Command(BaseCommand):
         root = path or settings.CONTENT_DIR
         try:
             content = read_tree(root)
-            if not options.get("skip_content_checks_in_tests"):
+            if settings.CONTENT_CHECKS_ON_LOAD:
                 self.refuse_on_check_errors(content)
             report = sync(content, dry_run=dry_run, force=force, prune=prune, wait=wait, on_wait=self.say_waiting)
         except ContentError as exc:
