@@ -23,3 +23,6 @@ class FaqConfig(AppConfig):
             history,  # noqa: F401  (connects the signal receivers that complete each FAQ version)
             search,  # noqa: F401  (connects the signals that keep the search index in step)
         )
+        from .caching import connect_signals
+
+        connect_signals()  # every content change invalidates the page cache

@@ -350,6 +350,18 @@ class SiteInfo(Synced):
         }
 
 
+class ContentVersion(models.Model):
+    """One row whose number goes up with every content change: the key of the page cache (faq/caching.py)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"content version {self.version}"
+
+
 # --- rendering against what is in the database ---------------------------------------------------------------
 
 

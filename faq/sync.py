@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from .caching import bump_content_version
 from .content import (
     FOLDERS,
     SITE_FILE,
@@ -395,6 +396,8 @@ def sync(content: ContentSet, *, dry_run=False, force=False, prune=False, wait=6
         with transaction.atomic():
             lock_content(wait, on_wait)
             _Sync(content, report, force=force, prune=prune).run()
+            if report.created or report.updated or report.unpublished:
+                bump_content_version()  # bulk writes above send no signals
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

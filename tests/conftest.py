@@ -10,6 +10,15 @@ from faq.models import FAQ, Fact, Topic
 from tests.browser_support import browser, open_page  # noqa: F401  (Chromium fixtures for any test)
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache (versions restart when a test's transaction rolls back)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a file under a temporary content folder: write("faqs/x.md", text) -> Path."""
