@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -229,23 +230,18 @@ class FAQ(Synced):
         return True
 
     def related_for_page(self, limit=5):
-        """The explicit related FAQs in their order, then others from the same topic: published, never self."""
-        chosen = list(
+        """The explicit related FAQs in their order, then others from the same topic: published, never self.
+
+        One query: the link from this page (if any) is joined as `link`, and linked FAQs sort first.
+        """
+        return list(
             FAQ.objects.published()
             .for_lists()
-            .filter(incoming_links__faq=self)
+            .annotate(link=FilteredRelation("incoming_links", condition=Q(incoming_links__faq=self)))
+            .filter(Q(link__isnull=False) | Q(topic_id=self.topic_id))
             .exclude(pk=self.pk)
-            .order_by("incoming_links__position")[:limit]
+            .order_by(F("link__position").asc(nulls_last=True), "order", "question")[:limit]
         )
-        if len(chosen) < limit:
-            chosen += list(
-                FAQ.objects.published()
-                .for_lists()
-                .filter(topic_id=self.topic_id)
-                .exclude(pk__in=[self.pk, *(faq.pk for faq in chosen)])
-                .order_by("order", "question")[: limit - len(chosen)]
-            )
-        return chosen
 
     def content_data(self, related=None, aliases=None):
         """The comparable form of this FAQ; pass related and aliases (slug lists) when already fetched."""
