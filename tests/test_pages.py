@@ -117,8 +117,9 @@ def test_server_error_page_needs_no_database_and_shows_the_crisis_line(rf):
     assert CRISIS in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/", "/faq/", "/faq/question-0/"])
-def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path):
+@pytest.mark.parametrize("path, most", [("/", 5), ("/faq/", 4), ("/faq/question-0/", 4)])
+def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path, most):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -127,6 +128,7 @@ def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path):
         RelatedFAQ.objects.create(faq=a, target=b)
 
     def count():
+        cache.clear()  # rendering is what is measured here; tests/test_page_cache.py covers cached requests
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(path).status_code == 200
         return len(ctx.captured_queries)
@@ -139,4 +141,4 @@ def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path):
     )
     assert FAQ.objects.count() == 500
     assert count() == small
-    assert small <= 4
+    assert small <= most
