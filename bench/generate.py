@@ -7,73 +7,70 @@ import random
 import sys
 from pathlib import Path
 
+# Short everyday words and short sentences, so the synthetic answers pass the same checks as real ones.
 WORDS = [
-    "therapy",
-    "group",
-    "session",
-    "skills",
-    "anxiety",
-    "depression",
-    "trauma",
-    "stress",
-    "sleep",
-    "family",
-    "work",
-    "schedule",
-    "week",
+    "you",
+    "we",
     "care",
+    "group",
     "plan",
     "team",
-    "clinician",
-    "support",
-    "coping",
-    "breathing",
-    "grounding",
-    "memory",
-    "feelings",
-    "thoughts",
-    "habits",
-    "goals",
-    "progress",
-    "insurance",
-    "medicare",
-    "coverage",
-    "assessment",
-    "intake",
-    "doctor",
-    "referral",
-    "recovery",
-    "relapse",
-    "substance",
-    "alcohol",
-    "evening",
-    "morning",
-    "practice",
-    "homework",
+    "help",
     "calm",
-    "safety",
-    "crisis",
+    "sleep",
+    "work",
+    "week",
+    "day",
+    "time",
+    "talk",
+    "skills",
+    "home",
+    "family",
+    "stress",
+    "mood",
+    "fear",
     "hope",
-    "change",
-    "routine",
-    "sessions",
-    "therapist",
-    "counselor",
-    "program",
-    "treatment",
+    "safe",
+    "goal",
+    "step",
+    "rest",
+    "walk",
+    "call",
+    "visit",
+    "start",
+    "learn",
+    "share",
+    "feel",
+    "think",
+    "breathe",
+    "cope",
+    "grow",
+    "friend",
+    "nurse",
+    "doctor",
+    "coach",
+    "class",
+    "notes",
+    "list",
+    "small",
+    "short",
+    "clear",
+    "kind",
+    "warm",
+    "quiet",
 ]
 TOPICS = ["about", "treatment", "starting", "costs", "after"]
 
 
 def sentence(rng):
-    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    words = [rng.choice(WORDS) for _ in range(rng.randint(7, 11))]
     return " ".join(words).capitalize() + "."
 
 
 def body(rng, index, n):
     paragraphs = []
-    for p in range(6):
-        text = " ".join(sentence(rng) for _ in range(5))
+    for p in range(11):
+        text = " ".join(sentence(rng) for _ in range(4))
         if p == 1:
             text += " You come for {{ fact:schedule }}."
         if p == 3:

@@ -6,8 +6,10 @@ and renders afresh, on every app server, whichever cache backend holds the pages
 shared by several servers when REDIS_URL is set). A cache that fails (Redis gone) only costs speed.
 """
 
+import contextlib
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -41,10 +43,25 @@ def new_version_floor():
     return time.time_ns() // 1000
 
 
+_suspended = threading.local()
+
+
+@contextlib.contextmanager
+def bumps_suspended():
+    """Within a load, skip the per-row bumps from signals; the load bumps once at the end."""
+    _suspended.active = True
+    try:
+        yield
+    finally:
+        _suspended.active = False
+
+
 def bump_content_version(**_):
     """Invalidate every cached page (called by the content models' signals and after each load)."""
     from .models import ContentVersion
 
+    if getattr(_suspended, "active", False):
+        return
     floor = new_version_floor()
     if not ContentVersion.objects.filter(pk=1).update(version=Greatest(F("version") + 1, Value(floor))):
         ContentVersion.objects.get_or_create(pk=1, defaults={"version": floor})

@@ -536,7 +536,22 @@ def discover(root: Path):
             yield None, shown, f"content files go in {', '.join(sorted(FOLDERS))}/ or {SITE_FILE}; move this file"
 
 
-def read_tree(root: Path, *, known_hashes=None) -> ContentSet:
+def tree_hashes(root: Path):
+    """{shown path: sha256} of every content file, read with the same safety checks as read_tree; None if any
+    file has a problem (read_tree then reports it)."""
+    root = Path(root).absolute()
+    hashes = {}
+    try:
+        for path, shown, _kind in discover(root):
+            if path is None:
+                return None
+            hashes[shown] = hashlib.sha256(read_file(root, path, shown)).hexdigest()
+    except ContentError:
+        return None
+    return hashes
+
+
+def read_tree(root: Path) -> ContentSet:
     """Parse and cross-check every file under root; raise ContentError listing every problem found."""
     root = Path(root).absolute()  # messages and bookkeeping name files from the folder's own name
     content = ContentSet()

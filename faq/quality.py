@@ -8,6 +8,7 @@ warning (printed, loaded anyway), with the file and line to fix.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import statistics
 from dataclasses import dataclass
@@ -88,7 +89,16 @@ def _inline_text(token):
 
 def units(body: str, facts: dict, first_line: int = 1) -> list[Unit]:
     """Split a markdown body into the plain-text units a reader sees, each with its line in the file."""
-    tokens = _markdown.parse(resolve_facts(body, facts))
+    return [
+        Unit(first_line + offset, text, is_paragraph, is_heading)
+        for offset, text, is_paragraph, is_heading in _units(body, tuple(sorted(facts.items())))
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def _units(body, facts):
+    """Parsed once per body: the readability and sentence checks of one entry all ask for the same units."""
+    tokens = _markdown.parse(resolve_facts(body, dict(facts)))
     result = []
     for previous, token in zip([None, *tokens], tokens, strict=False):
         if token.type != "inline" or not token.map:
@@ -96,8 +106,8 @@ def units(body: str, facts: dict, first_line: int = 1) -> list[Unit]:
         text = _inline_text(token)
         if text:
             kind = previous.type if previous is not None else ""
-            result.append(Unit(first_line + token.map[0], text, kind == "paragraph_open", kind == "heading_open"))
-    return result
+            result.append((token.map[0], text, kind == "paragraph_open", kind == "heading_open"))
+    return tuple(result)
 
 
 def plain_text(body: str, facts: dict) -> str:

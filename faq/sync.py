@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from .caching import bump_content_version
+from .caching import bump_content_version, bumps_suspended
 from .content import (
     FOLDERS,
     SITE_FILE,
@@ -389,13 +389,35 @@ class _Sync:
                     self.report.missing.append(f"{kind} {value} (was {path})")
 
 
+def loaded_hashes():
+    """{source path: sha256} of every file as the last load (or export) saw it."""
+    hashes = {}
+    for model in (Topic, Fact, FAQ, SiteInfo):
+        hashes.update(model.objects.exclude(source_path="").values_list("source_path", "source_sha256"))
+    return hashes
+
+
+def edited_since_load():
+    """Labels of entries edited in the admin since the last load: what a load of unchanged files keeps."""
+    related, aliases = _faq_links()
+    entries = [(obj, f"topic {obj.slug}", obj.content_data()) for obj in Topic.objects.exclude(source_path="")]
+    entries += [(obj, f"fact {obj.key}", obj.content_data()) for obj in Fact.objects.exclude(source_path="")]
+    entries += [
+        (obj, f"FAQ {obj.slug}", obj.content_data(related=related[obj.pk], aliases=aliases[obj.pk]))
+        for obj in FAQ.objects.exclude(source_path="").select_related("topic")
+    ]
+    entries += [(obj, "site information", obj.content_data()) for obj in SiteInfo.objects.exclude(source_path="")]
+    return [label for obj, label, data in entries if content_fingerprint(data) != obj.loaded_fingerprint]
+
+
 def sync(content: ContentSet, *, dry_run=False, force=False, prune=False, wait=60, on_wait=None) -> SyncReport:
     """Apply content to the database in one locked transaction; with dry_run, report and roll everything back."""
     report = SyncReport(dry_run=dry_run)
     try:
         with transaction.atomic():
             lock_content(wait, on_wait)
-            _Sync(content, report, force=force, prune=prune).run()
+            with bumps_suspended():
+                _Sync(content, report, force=force, prune=prune).run()
             if report.created or report.updated or report.unpublished:
                 bump_content_version()  # bulk writes above send no signals
             if dry_run:

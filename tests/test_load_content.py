@@ -1,5 +1,6 @@
 """load_content: validate everything first, write in one transaction, never overwrite admin edits silently."""
 
+import hashlib
 import io
 
 import pytest
@@ -233,3 +234,23 @@ def test_real_content_folder_loads_cleanly_with_the_checks_on(db, settings):
     code, out, err = load(settings.CONTENT_DIR)
     assert (code, err) == (0, "")
     assert FAQ.objects.published().count() >= 5
+
+
+def test_a_load_of_unchanged_files_skips_parsing_by_content_hash(loaded, monkeypatch):
+    def must_not_parse(root):
+        raise AssertionError("read_tree called for unchanged files")
+
+    monkeypatch.setattr("faq.management.commands.load_content.read_tree", must_not_parse)
+    code, out, _ = load(loaded)
+    assert (code, out.strip().splitlines()[-1]) == (0, "0 created, 0 updated, 7 unchanged")
+
+
+def test_one_changed_byte_means_a_full_load(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"]) + "\n")
+    code, out, _ = load(loaded)
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "0 created, 0 updated, 7 unchanged"
+    assert (
+        FAQ.objects.get(slug="gamma").source_sha256
+        == hashlib.sha256((loaded / "faqs/gamma.md").read_bytes()).hexdigest()
+    )

@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 from django.utils import timezone
 
-from faq.content import ContentError, read_tree
+from faq.content import ContentError, read_tree, tree_hashes
 from faq.management.commands.check_content import write_findings
 from faq.quality import check
-from faq.sync import Busy, sync
+from faq.sync import Busy, edited_since_load, loaded_hashes, sync
 
 EXIT_INVALID = 1
 EXIT_CONFLICT = 3
@@ -35,6 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, dry_run=False, force=False, prune=False, wait=60, **options):
         root = path or settings.CONTENT_DIR
+        if not (force or prune) and self.nothing_changed(root, dry_run):
+            return
         try:
             content = read_tree(root)
             if settings.CONTENT_CHECKS_ON_LOAD:
@@ -75,6 +78,24 @@ class Command(BaseCommand):
         self.stdout.write(("Dry run: " if dry_run else "") + report.summary())
         if report.conflicts:
             raise SystemExit(EXIT_CONFLICT)
+
+    def nothing_changed(self, root, dry_run):
+        """True, after reporting, when every file is byte for byte what the last load saw: nothing to parse,
+        check or write. Any doubt (a file that cannot be read, no tables yet) goes the full way."""
+        hashes = tree_hashes(root)
+        if not hashes:
+            return False
+        try:
+            if hashes != loaded_hashes():
+                return False
+            kept = edited_since_load()
+        except DatabaseError:
+            return False
+        for label in kept:
+            self.stdout.write(f"kept admin edit (file unchanged since the last load): {label}")
+        summary = f"0 created, 0 updated, {len(hashes)} unchanged" + (f", {len(kept)} kept admin edits" if kept else "")
+        self.stdout.write(("Dry run: " if dry_run else "") + summary)
+        return True
 
     def refuse_on_check_errors(self, content):
         errors = write_findings(self, check(content, today=timezone.localdate()))
