@@ -148,8 +148,8 @@ def start_gunicorn(env):
     process = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "iop_site.wsgi", "--config", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(WORK / "gunicorn.log").open("w"),
+    )  # fmt: skip  (a log file, not a pipe: a pipe nobody reads fills up and stalls the workers)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -159,7 +159,7 @@ def start_gunicorn(env):
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise SystemExit("gunicorn did not start:\n" + process.stderr.read())
+    raise SystemExit("gunicorn did not start:\n" + (WORK / "gunicorn.log").read_text()[-3000:])
 
 
 def worker_rss_mb(master_pid):
@@ -205,8 +205,12 @@ def bench_size(size):
             rows.append((name, path, drive(f"http://127.0.0.1:{PORT}{path}")))
         rss, workers = worker_rss_mb(gunicorn.pid)
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        gunicorn.send_signal(signal.SIGQUIT)  # quick shutdown: the measurement is over
+        try:
+            gunicorn.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            gunicorn.kill()
+            gunicorn.wait()
         static_file.unlink(missing_ok=True)
     return {"size": size, "loads": loads, "queries": queries, "rows": rows, "rss": rss, "workers": workers}
 
