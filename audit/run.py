@@ -183,7 +183,8 @@ def main():
         scores = [round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES]
         below = below or min(scores) < MIN_SCORE
         print(f"{path:<58} " + " ".join(f"{s:>14}" for s in scores))
-        print("\n".join(lost_points(report)))
+        for line in lost_points(report):
+            print(line)
     if below:
         sys.exit(f"A score is below {MIN_SCORE}.")
 
