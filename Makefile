@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup tools run test bench lint format clean
+.PHONY: help install setup tools run test bench audit lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,15 +29,28 @@ setup: install ## Migrate the database, load content/, collect static files
 run: setup ## Set up, then serve on http://127.0.0.1:$(PORT) with gunicorn
 	$(LOCAL) PORT=$(PORT) $(BIN)/gunicorn iop_site.wsgi --config gunicorn.conf.py
 
-tools: ## Install Chromium (browser tests) and Java (HTML checker) from Debian if missing; needs root
+tools: ## Install Chromium (browser tests), Java (HTML checker) and npm (axe-core) from Debian if missing; needs root
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "The browser and HTML-checker tests need:$$missing. Install them: sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
-test: setup tools ## Set up, then run every test
+# axe-core for the accessibility tests and Lighthouse for `make audit`, pinned by their package-lock.json files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit/node_modules/.installed: audit/package.json audit/package-lock.json
+	cd audit && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup tools node_modules/.installed ## Set up, then run every test
 	$(BIN)/pytest
+
+audit: install tools audit/node_modules/.installed ## Lighthouse scores (mobile) for the home page, FAQ index and an FAQ page
+	$(PY) audit/run.py
 
 bench: setup ## Benchmark load speed, pages vs a static file, memory (writes bench/RESULTS.md)
 	$(PY) bench/run.py
@@ -48,5 +61,5 @@ lint: install ## Check style with ruff
 format: install ## Reformat with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-clean: ## Remove the virtualenv, local database and collected static files
-	rm -rf $(VENV) staticfiles db.sqlite3
+clean: ## Remove the virtualenv, node_modules, local database and collected static files
+	rm -rf $(VENV) node_modules audit/node_modules staticfiles db.sqlite3

@@ -58,16 +58,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class RelatedFAQInline(admin.TabularInline):
+# Stacked, with plain selects: every field gets a visible label that screen readers announce (the tabular layout
+# and the select2 autocomplete leave them unnamed).
+class RelatedFAQInline(admin.StackedInline):
     model = RelatedFAQ
     fk_name = "faq"
-    autocomplete_fields = ["target"]
     extra = 1
     verbose_name = "related FAQ"
     verbose_name_plural = "Related FAQs (listed first on the page, in this order)"
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(admin.StackedInline):
     model = Alias
     extra = 0
     verbose_name = "earlier address"

@@ -6,6 +6,7 @@ Use them from a test module with `from tests.browser_support import browser, bro
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -109,3 +110,25 @@ def open_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+# axe-core, pinned in package.json and installed into node_modules by `make test` (npm ci); nothing is fetched.
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, tags=AXE_TAGS):
+    """Run axe-core's WCAG 2.0/2.1/2.2 A and AA rules (or the tags given) on the page; one line per failing element."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make test` (it runs npm ci) or `npm ci`.", pytrace=False)
+    # Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", tags
+    )
+    return [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} at {' '.join(node['target'])}"
+        for rule in results["violations"]
+        for node in rule["nodes"]
+    ]

@@ -104,3 +104,10 @@ def fact(db):
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def real_content(transactional_db, settings):
+    """The shipped content/ loaded into the database, for browser tests on the live server."""
+    call_command("load_content", path=settings.CONTENT_DIR, stdout=io.StringIO())
+    return FAQ.objects.published()
