@@ -63,7 +63,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class RelatedFAQInline(admin.StackedInline):
     model = RelatedFAQ
     fk_name = "faq"
+    autocomplete_fields = ["target"]  # type to find a question among thousands
     extra = 1
+
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
     verbose_name = "related FAQ"
     verbose_name_plural = "Related FAQs (listed first on the page, in this order)"
 
