@@ -2,10 +2,11 @@ import sys
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -19,12 +20,19 @@ from .models import FAQ, Alias, Fact, Topic
 from .rendering import render_preview
 from .search import search
 
+# How many questions a topic lists on the home page and the index; a topic with more links to its own pages.
+HOME_QUESTIONS_PER_TOPIC = 10
+INDEX_QUESTIONS_PER_TOPIC = 25
+TOPIC_PAGE_SIZE = 50
 
-def _topics_with_questions():
-    questions = FAQ.objects.published().for_lists().order_by("order", "question")
+
+def _topics_with_questions(limit):
+    """Topics with published FAQs, each with its first `limit` questions and `published_count`: pages stay small
+    however many FAQs there are."""
+    questions = FAQ.objects.published().for_lists().order_by("order", "question")[:limit]
     return (
-        Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED)
-        .distinct()
+        Topic.objects.annotate(published_count=Count("faqs", filter=Q(faqs__status=FAQ.Status.PUBLISHED)))
+        .filter(published_count__gt=0)
         .prefetch_related(Prefetch("faqs", queryset=questions, to_attr="published_faqs"))
     )
 
@@ -44,7 +52,7 @@ def _topics_with_published_faqs():
 @public_page
 def home(request):
     site = site_info_for(request)
-    facts, topics = list(Fact.objects.all()), list(_topics_with_questions())
+    facts, topics = list(Fact.objects.all()), list(_topics_with_questions(HOME_QUESTIONS_PER_TOPIC))
     context = {
         "facts": facts,
         "topics": topics,
@@ -73,7 +81,7 @@ def _crumb(title, url):
 def faq_index(request):
     site = site_info_for(request)
     crumbs = [_crumb("Home", reverse("faq:home")), _crumb("Questions", reverse("faq:index"))]
-    topics = list(_topics_with_questions())
+    topics = list(_topics_with_questions(INDEX_QUESTIONS_PER_TOPIC))
     context = {
         "topics": topics,
         "breadcrumbs": crumbs,
@@ -88,6 +96,23 @@ def faq_index(request):
     return set_last_modified(
         response, site and site.updated_at, *(topic.updated_at for topic in topics), *_listed_faq_times(topics)
     )
+
+
+@public_page
+def topic_page(request, slug):
+    """Every published question of one topic, a page of them at a time."""
+    topic = get_object_or_404(_topics_with_published_faqs(), slug=slug)
+    questions = FAQ.objects.published().for_lists().filter(topic=topic).order_by("order", "question")
+    page = Paginator(questions, TOPIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    crumbs = [
+        _crumb("Home", reverse("faq:home")),
+        _crumb("Questions", reverse("faq:index")),
+        _crumb(topic.title, topic.get_absolute_url()),
+    ]
+    title = topic.title if page.number == 1 else f"{topic.title} (page {page.number} of {page.paginator.num_pages})"
+    context = {"topic": topic, "page": page, "breadcrumbs": crumbs, **_meta(title, topic.description)}
+    response = render(request, "faq/topic.html", context)
+    return set_last_modified(response, topic.updated_at, *(faq.content_changed_at for faq in page))
 
 
 @public_page

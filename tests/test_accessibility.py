@@ -10,7 +10,15 @@ from tests.browser_support import AXE_TAGS, axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Public pages besides the FAQs themselves (every published FAQ is added). Search joins this list with issue 5.
-PUBLIC_PATHS = ["/", "/faq/", "/faq/no-such-page/", "/search/?q=medicare", "/search/?q=zzzzqx", "/search/"]
+PUBLIC_PATHS = [
+    "/",
+    "/faq/",
+    "/faq/topics/about-iop/",
+    "/faq/no-such-page/",
+    "/search/?q=medicare",
+    "/search/?q=zzzzqx",
+    "/search/",
+]
 MEDICARE = "/faq/does-medicare-cover-an-intensive-outpatient-program/"
 PASSWORD = "pw-for-tests-only"
 
