@@ -146,9 +146,21 @@ drive = run_wrk if shutil.which("wrk") else run_python_load
 
 def start_gunicorn(env):
     process = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "iop_site.wsgi", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(WORK / "gunicorn.log").open("w"),
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "iop_site.wsgi",
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "/dev/null",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(WORK / "gunicorn.log").open("w"),
     )  # fmt: skip  (a log file, not a pipe: a pipe nobody reads fills up and stalls the workers)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

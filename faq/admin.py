@@ -68,6 +68,7 @@ class RelatedFAQInline(admin.StackedInline):
 
     class Media:
         js = ["js/admin-autocomplete-labels.js"]
+
     verbose_name = "related FAQ"
     verbose_name_plural = "Related FAQs (listed first on the page, in this order)"
 
