@@ -16,6 +16,21 @@ access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
 control_socket_disable = True
 # Privacy: gunicorn's own messages (e.g. "Invalid request from ip=...") keep only the network part of an address.
 logconfig_dict = {
+    # Each message once: gunicorn's own loggers do not also pass their lines up to the root logger.
+    "loggers": {
+        "gunicorn.error": {
+            "level": "INFO",
+            "handlers": ["error_console"],
+            "propagate": False,
+            "qualname": "gunicorn.error",
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["console"],
+            "propagate": False,
+            "qualname": "gunicorn.access",
+        },
+    },
     "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stdout"},
