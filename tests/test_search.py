@@ -195,7 +195,7 @@ def test_no_results_page_suggests_topics_and_the_crisis_line(client, make_faq):
 
 def test_every_page_has_a_labelled_search_form(client, loaded):
     html = client.get("/faq/alpha/").content.decode()
-    assert '<form class="site-search" role="search" action="/search/" method="get">' in html
+    assert '<form class="site-search" role="search" aria-label="Site search" action="/search/" method="get">' in html
     assert '<label for="site-search-q">' in html and 'id="site-search-q"' in html
 
 
