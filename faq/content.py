@@ -466,7 +466,7 @@ def markdown_shape(body):
 
 def _display(root: Path, path: Path) -> str:
     """The path as messages show it, from the content folder's name; bytes that are not UTF-8 shown as \\xNN."""
-    rel = os.path.relpath(path, root.parent)
+    rel = f"{root.name}/{path.parent.name}/{path.name}" if path.parent.parent == root else f"{root.name}/{path.name}"
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
@@ -498,8 +498,11 @@ def read_file(root: Path, path: Path, shown: str) -> bytes:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise ContentError([Problem(shown, None, "not a regular file; remove it")])
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+            raw = b"".join(chunks)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -521,7 +524,7 @@ def discover(root: Path):
         if child.name in FOLDERS and child.is_symlink():
             yield None, shown, "this folder is a link; content folders must be real folders inside content/"
         elif child.name in FOLDERS and child.is_dir():
-            for path in sorted(child.iterdir()):
+            for path in (child / name for name in sorted(os.listdir(child))):
                 if path.name.startswith("."):
                     continue
                 if path.name.endswith(".md"):

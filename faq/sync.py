@@ -404,7 +404,7 @@ def edited_since_load():
     entries += [(obj, f"fact {obj.key}", obj.content_data()) for obj in Fact.objects.exclude(source_path="")]
     entries += [
         (obj, f"FAQ {obj.slug}", obj.content_data(related=related[obj.pk], aliases=aliases[obj.pk]))
-        for obj in FAQ.objects.exclude(source_path="").select_related("topic")
+        for obj in FAQ.objects.exclude(source_path="").select_related("topic").defer("body_html")
     ]
     entries += [(obj, "site information", obj.content_data()) for obj in SiteInfo.objects.exclude(source_path="")]
     return [label for obj, label, data in entries if content_fingerprint(data) != obj.loaded_fingerprint]
