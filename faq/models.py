@@ -385,10 +385,13 @@ def _save_html(obj, context):
         del obj.skip_history_when_saving
 
 
-def _rerender(queryset):
-    context = current_render_context()
-    for obj in queryset:
-        _save_html(obj, context)
+def _rerender(objects):
+    """Store freshly rendered HTML for these objects, against one snapshot of facts and FAQ addresses."""
+    objects = list(objects)
+    if objects:
+        context = current_render_context()
+        for obj in objects:
+            _save_html(obj, context)
 
 
 def _bodies_using_fact(key):
@@ -399,11 +402,9 @@ def _bodies_using_fact(key):
 
 def rerender_using_fact(key):
     """Re-render every stored body that inserts this fact, after the fact's value changed."""
-    context = current_render_context()
-    for obj in list(_bodies_using_fact(key)):
-        _save_html(obj, context)
+    _rerender(_bodies_using_fact(key))
 
 
 def rerender_linking_to(slug):
-    for model in (FAQ, Fact, SiteInfo):
-        _rerender(model.objects.filter(body__contains=f"faq:{slug}"))
+    """Re-render every stored body that links to this FAQ slug, after the FAQ's address changed."""
+    _rerender(obj for model in (FAQ, Fact, SiteInfo) for obj in model.objects.filter(body__contains=f"faq:{slug}"))
