@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,29 +34,32 @@ def prepared_env(tmp_path, **extra):
 
 
 @contextlib.contextmanager
-def gunicorn(env, *args, workers=2):
+def gunicorn(env, *args, workers=2, ready_path="/"):
+    """Serve on a free loopback port until the block ends; yields (process, base URL) once ready_path answers."""
     port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finally) a file, not a pipe: an unread pipe fills up and stalls the server
     process = subprocess.Popen(
         [GUNICORN, "iop_site.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--no-control-socket", "--access-logfile", "/dev/null", *args],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/", timeout=2).read()  # noqa: S310 (loopback)
+                urllib.request.urlopen(base + ready_path, timeout=2).read()  # noqa: S310 (loopback)
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    stderr = process.stderr.read() if process.poll() is not None else ""
-                    raise RuntimeError("gunicorn did not start: " + stderr) from None
+                    log.seek(0)
+                    raise RuntimeError("gunicorn did not start: " + log.read()[-3000:]) from None
                 time.sleep(0.2)
         yield process, base
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 def worker_pids(master_pid):

@@ -4,15 +4,11 @@
 """
 
 import re
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO
-from tests.servers import free_port
+from tests.servers import gunicorn
 from tests.test_served import manage, production_env
 
 pytestmark = pytest.mark.browser
@@ -26,30 +22,12 @@ ONE_YEAR = 31_536_000
 def site_url(tmp_path_factory):
     """gunicorn on loopback with the production settings, the real content and collected (compressed) static files."""
     tmp_path = tmp_path_factory.mktemp("weight")
-    port = free_port()
     env = production_env(tmp_path, ALLOWED_HOSTS="127.0.0.1", WEB_CONCURRENCY="2")
     manage(env, "migrate", "--noinput")
     manage(env, "load_content")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "iop_site.wsgi", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310 (loopback)
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with gunicorn(env, ready_path="/healthz") as (_, base):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture
