@@ -1,13 +1,14 @@
-"""Read the markdown files in content/ into validated entries.
+"""Content files ⇄ entries: read the markdown files in content/ into validated entries, and write entries back.
 
-Pure functions over files: no ORM, no settings. Every problem is collected with its file and line, so one
-run of load_content reports everything that needs fixing at once.
+Pure functions over files: no ORM, no settings. What each kind of file may hold is defined once, in
+faq/kinds.py. Every problem is collected with its file and line, so one run reports everything to fix; a file
+that cannot be read is reported once, and what depends on it as skipped because of it.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
+import json
 import os
 import re
 import stat
@@ -16,23 +17,16 @@ from pathlib import Path
 
 import yaml
 
+from .kinds import CONTROL_RE, FACT_TOKEN_RE, FACT_TOKEN_START_RE, FAQ_LINK_RE, FOLDERS, KINDS, SITE_FILE
+from .kinds import body as check_body
+
 MAX_FILE_BYTES = 256 * 1024
 MAX_YAML_DEPTH = 8
 # Markdown that no writer needs and that makes renderers slow: brackets nested this deep, or this many emphasis
 # marks on one line.
 MAX_BRACKET_DEPTH = 10
 MAX_EMPHASIS_MARKS_PER_LINE = 100
-SUMMARY_MAX_CHARS = 160
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FACT_KEY_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-# `{{ fact:weekly-hours }}` in any body inserts that fact's one-line value.
-FACT_TOKEN_RE = re.compile(r"\{\{\s*fact:\s*([^\s}]*)\s*\}\}")
-# `[text](faq:slug)` in any body links to another FAQ.
-FAQ_LINK_RE = re.compile(r"\]\(\s*<?faq:([^\s)>]*)>?")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-
-STATUSES = ("published", "draft")
+IGNORED_FILES = {"README.md"}
 
 
 @dataclass(frozen=True)
@@ -40,17 +34,24 @@ class Problem:
     path: str
     line: int | None
     message: str
+    field: str = ""  # the field it is about, when there is one (the admin shows it there)
+    skipped: bool = False  # not a fault of this file: it uses something that could not be read
 
     def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):
     """One or more content files cannot be loaded; `problems` says where and why."""
 
     def __init__(self, problems):
-        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+        self.problems = sorted(problems, key=lambda p: (p.skipped, p.path, p.line or 0, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def causes(self):
+        return [p for p in self.problems if not p.skipped]
 
 
 @dataclass
@@ -59,12 +60,21 @@ class Entry:
     path: str
     data: dict
     body: str
-    sha256: str
+    sha256: str = ""  # of the file's bytes, when it came from a file
     lines: dict = field(default_factory=dict)
     body_line: int = 1
 
     def line_of(self, key):
         return self.lines.get(key, 1)
+
+    @property
+    def name(self):
+        """Its slug or key ('site' for the site file): what commands take and messages show."""
+        return KINDS[self.kind].name_of(self.data)
+
+    @property
+    def title(self):
+        return KINDS[self.kind].title(self.data)
 
 
 @dataclass
@@ -81,158 +91,11 @@ class ContentSet:
         if self.site:
             yield self.site
 
-
-# --- field types -------------------------------------------------------------------------------------------
-
-
-def _describe(value):
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, datetime.date):
-        return "a date"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of key: value lines"
-    if value is None:
-        return "nothing"
-    return "text"
-
-
-def text(value, name, *, one_line=True, max_chars=None):
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be text, but YAML read {_describe(value)}; put the value in quotes")
-    value = value.strip()
-    if not value:
-        raise ValueError(f"{name} is empty; write a value")
-    control = CONTROL_RE.search(value)
-    if control:  # written as a YAML escape such as "\a", so the check on the raw file did not see it
-        raise ValueError(f"{name} has the invalid control character U+{ord(control.group()):04X}; delete it")
-    if one_line and "\n" in value:
-        raise ValueError(f"{name} must be one line")
-    if max_chars and len(value) > max_chars:
-        raise ValueError(f"{name} is {len(value)} characters; the limit is {max_chars}, so shorten it")
-    return value
-
-
-def optional_text(value, name):
-    if value is None or value == "":
-        return ""
-    return text(value, name)
-
-
-def multiline_text(value, name):
-    return text(value, name, one_line=False)
-
-
-def slug(value, name):
-    value = text(value, name)
-    if not SLUG_RE.match(value) or len(value) > 100:
-        raise ValueError(f"{name} {value!r} must be lowercase letters, digits and single hyphens, e.g. what-is-iop")
-    return value
-
-
-def fact_key(value, name):
-    value = text(value, name)
-    if not FACT_KEY_RE.match(value) or len(value) > 60:
-        raise ValueError(f"{name} {value!r} must be lowercase letters, digits, hyphens or underscores")
-    return value
-
-
-def integer(value, name):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be a whole number such as 10, but YAML read {_describe(value)}")
-    if not -1_000_000 <= value <= 1_000_000:
-        raise ValueError(f"{name} must be between -1000000 and 1000000")
-    return value
-
-
-def iso_date(value, name):
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValueError(f"{name} must be a date written YYYY-MM-DD, e.g. 2026-01-31 (got {value!r})")
-    return value
-
-
-def status(value, name):
-    if value not in STATUSES:
-        raise ValueError(f"{name} must be 'published' or 'draft' (got {value!r})")
-    return value
-
-
-def list_of(item_type):
-    def check(value, name):
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise ValueError(f"{name} must be a list, one '- item' per line")
-        items = [item_type(item, f"{name} item {i}") for i, item in enumerate(value, 1)]
-        if len(set(items)) != len(items):
-            raise ValueError(f"{name} lists the same item twice")
-        return items
-
-    return check
-
-
-def sources(value, name):
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list of '- title: ...' and 'url: ...' pairs")
-    result = []
-    for i, item in enumerate(value, 1):
-        if not isinstance(item, dict) or set(item) != {"title", "url"}:
-            raise ValueError(f"{name} item {i} must have exactly a title and a url")
-        title = text(item["title"], f"{name} item {i} title")
-        url = text(item["url"], f"{name} item {i} url")
-        if not re.match(r"^https?://[^\s/]+\.[^\s/]+", url):
-            raise ValueError(f"{name} item {i} url must be a full web address starting with https://")
-        result.append({"title": title, "url": url})
-    return result
-
-
-# Each kind of file: its fields as (checker, required, default).
-SCHEMAS = {
-    "topic": {
-        "slug": (slug, True, None),
-        "title": (text, True, None),
-        "description": (text, True, None),
-        "order": (integer, True, None),
-    },
-    "fact": {
-        "key": (fact_key, True, None),
-        "label": (text, True, None),
-        "value": (text, True, None),
-        "order": (integer, True, None),
-    },
-    "faq": {
-        "question": (text, True, None),
-        "slug": (slug, True, None),
-        "summary": (lambda v, n: text(v, n, max_chars=SUMMARY_MAX_CHARS), True, None),
-        "topic": (slug, True, None),
-        "related": (list_of(slug), False, []),
-        "order": (integer, True, None),
-        "reviewed": (iso_date, True, None),
-        "reviewer": (optional_text, False, ""),
-        "sources": (sources, False, []),
-        "status": (status, False, "published"),
-        "aliases": (list_of(slug), False, []),
-    },
-    "site": {
-        "name": (text, True, None),
-        "phone": (text, True, None),
-        "email": (optional_text, False, ""),
-        "address": (multiline_text, True, None),
-        "hours": (text, True, None),
-        "intake": (list_of(text), True, None),
-    },
-}
-# Kinds whose files carry a markdown body; the others must not.
-KINDS_WITH_BODY = {"fact", "faq", "site"}
-FOLDERS = {"topics": "topic", "facts": "fact", "faqs": "faq"}
-SITE_FILE = "site.md"
-IGNORED_FILES = {"README.md"}
+    def add(self, entry):
+        if entry.kind == "site":
+            self.site = entry
+        else:
+            getattr(self, entry.kind + "s").append(entry)
 
 
 # --- YAML -------------------------------------------------------------------------------------------------
@@ -370,7 +233,7 @@ def decode(raw: bytes, path: str) -> str:
                 )
             ]
         ) from None
-    source = source.replace("\r\n", "\n")
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     for number, line in enumerate(source.split("\n"), 1):
         match = CONTROL_RE.search(line)
@@ -382,62 +245,87 @@ def decode(raw: bytes, path: str) -> str:
     return source
 
 
-def parse(raw: bytes, path: str, kind: str) -> Entry:
-    """Parse one file's bytes into an Entry of the given kind, or raise ContentError."""
-    source = decode(raw, path)
+def split_front_matter(source: str, path: str):
+    """(front matter text, its first line number, body text, the body's first line number)."""
     lines = source.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise ContentError([Problem(path, 1, "the file must start with a line '---' and its front matter")])
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if closing is None:
         raise ContentError([Problem(path, 1, "the front matter opened on line 1 has no closing '---' line")])
-    try:
-        data, key_lines = _load_yaml("\n".join(lines[1:closing]))
-    except _YamlProblem as exc:
-        raise ContentError([Problem(path, exc.line + 2, exc.message)]) from None
-    key_lines = {key: line + 2 for key, line in key_lines.items()}
-    body = "\n".join(lines[closing + 1 :]).strip()
     body_line = closing + 2
     while body_line <= len(lines) and not lines[body_line - 1].strip():
         body_line += 1
+    return "\n".join(lines[1:closing]), 2, "\n".join(lines[closing + 1 :]), body_line
 
-    schema = SCHEMAS[kind]
-    problems = []
-    clean = {}
-    for key in data:
-        if key not in schema:
-            problems.append(
-                Problem(path, key_lines.get(key), f"unknown field '{key}'; the fields are: {', '.join(schema)}")
-            )
-    for key, (check, required, default) in schema.items():
-        if key not in data or data[key] is None:
-            if required:
-                problems.append(Problem(path, 1, f"missing required field '{key}'"))
-            else:
-                clean[key] = list(default) if isinstance(default, list) else default
-            continue
-        try:
-            clean[key] = check(data[key], key)
-        except ValueError as exc:
-            problems.append(Problem(path, key_lines.get(key), str(exc)))
-    if kind not in KINDS_WITH_BODY and body:
-        problems.append(
-            Problem(path, body_line, "this kind of file has no body; delete the text after the closing '---'")
-        )
-    problems.extend(Problem(path, body_line + offset, message) for offset, message in markdown_shape(body))
-    if kind == "faq" and not body:
-        problems.append(Problem(path, body_line, "the answer (the text after the closing '---') is empty"))
+
+def parse(raw: bytes, path: str, kind: str) -> Entry:
+    """Parse one file's bytes into an Entry of the given kind, or raise ContentError."""
+    front, front_line, body, body_line = split_front_matter(decode(raw, path), path)
+    try:
+        data, key_lines = _load_yaml(front)
+    except _YamlProblem as exc:
+        raise ContentError([Problem(path, exc.line + front_line, exc.message)]) from None
+    key_lines = {key: line + front_line for key, line in key_lines.items()}
+    entry = Entry(kind, path, {}, "", hashlib.sha256(raw).hexdigest(), key_lines, body_line)
+    problems = validate(entry, data, body)
     if problems:
         raise ContentError(problems)
-    return Entry(kind, path, clean, body, hashlib.sha256(raw).hexdigest(), key_lines, body_line)
+    return entry
+
+
+def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
+    """Check raw front-matter values and a body against the kind's definition; fill entry.data and entry.body
+    with the clean values. Files and admin forms both come through here."""
+    spec = KINDS[entry.kind]
+    problems = []
+    for key in data:
+        if key not in spec.by_name:
+            names = ", ".join(f.name for f in spec.fields)
+            problems.append(
+                Problem(entry.path, entry.lines.get(key), f"unknown field '{key}'; the fields are: {names}")
+            )
+    for item in spec.fields:
+        value = data.get(item.name)
+        if value is None or (value == "" and not item.required):
+            if item.required:
+                problems.append(Problem(entry.path, 1, f"missing required field '{item.name}'", item.name))
+            else:
+                entry.data[item.name] = list(item.default) if isinstance(item.default, list) else item.default
+            continue
+        try:
+            entry.data[item.name] = item.check(value, item.name)
+        except ValueError as exc:
+            problems.append(Problem(entry.path, entry.lines.get(item.name), str(exc), item.name))
+    if not spec.has_body and body.strip():
+        problems.append(
+            Problem(
+                entry.path, entry.body_line, "this kind of file has no body; delete the text after the closing '---'"
+            )
+        )
+    elif spec.has_body:
+        try:
+            entry.body = check_body(body, spec.body_label, required=spec.body_required)
+        except ValueError as exc:
+            problems.append(Problem(entry.path, entry.body_line, str(exc), "body"))
+        problems += [
+            Problem(entry.path, entry.body_line + offset, message, "body")
+            for offset, message in markdown_shape(entry.body)
+        ]
+    return problems
 
 
 _BRACKET_TOKEN_RE = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)")
 
 
 def markdown_shape(body):
-    """(line offset, message) for markdown built to be slow: deeply nested brackets, walls of * or _ marks."""
+    """(line offset, message) for markdown built to be slow (deeply nested brackets, walls of * or _ marks), and
+    fact tokens that are not closed."""
     problems = []
+    for match in FACT_TOKEN_START_RE.finditer(body):
+        if not FACT_TOKEN_RE.match(body, match.start()):
+            message = "a {{ fact:KEY }} token is not complete; write it as {{ fact:KEY }} on one line"
+            problems.append((body.count("\n", 0, match.start()), message))
     if body.count("*") + body.count("_") > MAX_EMPHASIS_MARKS_PER_LINE:
         for offset, line in enumerate(body.split("\n")):
             marks = line.count("*") + line.count("_")
@@ -555,31 +443,49 @@ def tree_hashes(root: Path):
 
 
 def read_tree(root: Path) -> ContentSet:
-    """Parse and cross-check every file under root; raise ContentError listing every problem found."""
+    """Parse and cross-check every file under root; raise ContentError listing every problem found.
+
+    A file that cannot be parsed is reported once; entries that refer to it are reported as skipped because of
+    it, not as faults of their own.
+    """
     root = Path(root).absolute()  # messages and bookkeeping name files from the folder's own name
     content = ContentSet()
     problems = []
+    broken = {}  # (kind, name) -> "path:line" of a file that could not be read
     for path, shown, kind in discover(root):
         if path is None:
             problems.append(Problem(shown, None, kind))
             continue
+        raw = b""
         try:
-            entry = parse(read_file(root, path, shown), shown, kind)
+            raw = read_file(root, path, shown)
+            content.add(parse(raw, shown, kind))
         except ContentError as exc:
             problems.extend(exc.problems)
-            continue
-        if kind == "site":
-            content.site = entry
-        else:
-            getattr(content, kind + "s").append(entry)
-    problems.extend(cross_check(content))
+            cause = exc.problems[0]
+            for name in _names_in_broken_file(path, raw, kind):
+                broken[(kind, name)] = f"{cause.path}:{cause.line}" if cause.line else cause.path
+    problems.extend(cross_check(content, broken))
     if problems:
         raise ContentError(problems)
     return content
 
 
-def cross_check(content: ContentSet):
+_KEY_LINE_RE = re.compile(rb"^(?:slug|key):[ \t]*['\"]?([A-Za-z0-9_-]{1,100})", re.MULTILINE)
+
+
+def _names_in_broken_file(path: Path, raw: bytes, kind: str):
+    """The names other files may use for an entry whose file could not be parsed: its file name and its slug or
+    key line, if one can be read."""
+    names = {path.stem}
+    if kind != "site":
+        names.update(match.decode() for match in _KEY_LINE_RE.findall(raw[:4096]))
+    return names
+
+
+def cross_check(content: ContentSet, broken=None):
     """Problems that involve more than one file: duplicates, clashes and references to nothing."""
+    broken = broken or {}
     problems = []
 
     def unique(entries, key, label):
@@ -589,7 +495,7 @@ def cross_check(content: ContentSet):
             if value in seen:
                 other = seen[value]
                 problems.append(
-                    Problem(entry.path, entry.line_of(key), f"{label} '{value}' is also used by {other.path}")
+                    Problem(entry.path, entry.line_of(key), f"{label} '{value}' is also used by {other.path}", key)
                 )
             else:
                 seen[value] = entry
@@ -602,57 +508,66 @@ def cross_check(content: ContentSet):
     aliases = {}
     for entry in content.faqs:
         for alias in entry.data["aliases"]:
-            if alias in faqs:
-                owner = faqs[alias]
-                problems.append(
-                    Problem(entry.path, entry.line_of("aliases"), f"alias '{alias}' is the slug of {owner.path}")
-                )
-            elif alias in aliases and aliases[alias] is not entry:
-                problems.append(
-                    Problem(
-                        entry.path,
-                        entry.line_of("aliases"),
-                        f"alias '{alias}' is also an alias in {aliases[alias].path}",
-                    )
-                )
-            aliases[alias] = entry
+            owner = faqs.get(alias) or aliases.get(alias)
+            if owner is not None and owner is not entry:
+                what = "slug" if alias in faqs else "an alias"
+                message = f"alias '{alias}' is {'the' if what == 'slug' else 'also'} {what} of {owner.path}"
+                problems.append(Problem(entry.path, entry.line_of("aliases"), message, "aliases"))
+            aliases.setdefault(alias, entry)
+
+    def missing(entry, key, kind, name, message):
+        cause = broken.get((kind, name))
+        if cause:
+            message = f"skipped: uses {kind} '{name}', whose file could not be read ({cause}); fix that file first"
+            problems.append(Problem(entry.path, entry.line_of(key), message, key, skipped=True))
+        else:
+            problems.append(Problem(entry.path, entry.line_of(key), message, key))
 
     for entry in content.faqs:
-        if entry.data["topic"] not in topics:
-            problems.append(
-                Problem(entry.path, entry.line_of("topic"), f"topic '{entry.data['topic']}' does not exist in topics/")
-            )
+        topic = entry.data["topic"]
+        if topic not in topics:
+            missing(entry, "topic", "topic", topic, f"topic '{topic}' does not exist in topics/")
         for target in entry.data["related"]:
             if target == entry.data["slug"]:
-                problems.append(Problem(entry.path, entry.line_of("related"), "an FAQ cannot be related to itself"))
+                problems.append(
+                    Problem(entry.path, entry.line_of("related"), "an FAQ cannot be related to itself", "related")
+                )
             elif target not in faqs:
-                problems.append(Problem(entry.path, entry.line_of("related"), f"related FAQ '{target}' does not exist"))
+                missing(entry, "related", "faq", target, f"related FAQ '{target}' does not exist")
 
+    known = set(faqs) | set(aliases)
     for entry in content.entries():
-        problems.extend(check_references(entry, facts, set(faqs) | set(aliases)))
+        for line, field_name, found, token in references(entry):
+            if found == "fact" and token not in facts:
+                message = f"unknown fact '{token}' in {{{{ fact:{token} }}}}"
+            elif found == "faq" and token not in known:
+                message = f"link to unknown FAQ 'faq:{token}'"
+            else:
+                continue
+            cause = broken.get((found, token))
+            if cause:
+                message = (
+                    f"skipped: uses {found} '{token}', whose file could not be read ({cause}); fix that file first"
+                )
+            problems.append(Problem(entry.path, line, message, field_name, skipped=bool(cause)))
     return problems
 
 
-def check_references(entry: Entry, fact_keys, faq_slugs):
-    """Unknown {{ fact:KEY }} tokens and [text](faq:SLUG) links in a body, with their lines."""
-    problems = []
-    for offset, line in enumerate(entry.body.split("\n")):
-        for match in FACT_TOKEN_RE.finditer(line):
-            if match.group(1) not in fact_keys:
-                problems.append(
-                    Problem(
-                        entry.path, entry.body_line + offset, f"unknown fact '{match.group(1)}' in {match.group(0)}"
-                    )
-                )
-        for match in FAQ_LINK_RE.finditer(line):
-            if match.group(1) not in faq_slugs:
-                problems.append(
-                    Problem(entry.path, entry.body_line + offset, f"link to unknown FAQ 'faq:{match.group(1)}'")
-                )
-    return problems
+def references(entry: Entry):
+    """(line, field, "fact" or "faq", name) for each {{ fact:KEY }} token and [text](faq:SLUG) link in an entry's
+    body, and (facts) in its one-line value, which answers show in their place."""
+    texts = [("body", entry.body_line, entry.body)]
+    if entry.kind == "fact":
+        texts.append(("value", entry.line_of("value"), entry.data.get("value", "")))
+    for field_name, first_line, text in texts:
+        for offset, line in enumerate(text.split("\n")):
+            for match in FACT_TOKEN_RE.finditer(line):
+                yield first_line + offset, field_name, "fact", match.group(1)
+            for match in FAQ_LINK_RE.finditer(line):
+                yield first_line + offset, field_name, "faq", match.group(1)
 
 
-# --- writing files back ---------------------------------------------------------------------------------------
+# --- writing entries as files ---------------------------------------------------------------------------------
 
 
 class _Dumper(yaml.SafeDumper):
@@ -667,27 +582,52 @@ def _represent_str(dumper, value):
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump(kind: str, data: dict, body: str) -> str:
-    """The canonical file text for an entry: front matter in schema order, then the body."""
+def dump(entry: Entry) -> str:
+    """The canonical file text for an entry: front matter in the kind's field order, defaults left out, then the
+    body. Two entries are the same content exactly when their file texts are equal."""
     ordered = {}
-    for key, (_, required, default) in SCHEMAS[kind].items():
-        value = data.get(key)
-        if not required and (value is None or value == default):
-            continue
-        ordered[key] = value
+    for item in KINDS[entry.kind].fields:
+        value = entry.data.get(item.name)
+        if not item.is_default(value):
+            ordered[item.name] = value
     front = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
     text = f"---\n{front}---\n"
-    if body:
-        text += f"\n{body}\n"
+    if entry.body:
+        text += f"\n{entry.body}\n"
     return text
 
 
-def fingerprint_data(kind: str, data: dict, body: str) -> dict:
-    """The comparable form of an entry: what a model's content_data() returns for the same content."""
-    result = {key: data.get(key) for key in SCHEMAS[kind]}
-    if kind == "faq":
-        result["reviewed"] = data["reviewed"].isoformat()
-        result["aliases"] = sorted(data["aliases"])
-    if kind in KINDS_WITH_BODY:
-        result["body"] = body
-    return result
+def fingerprint(entry: Entry) -> str:
+    """What a version of an entry is, for comparing file, database and pending versions: the values its file
+    holds (defaults left out, as in dump) and its body, hashed. Equal exactly when the file texts are equal."""
+    values = [[item.name, entry.data.get(item.name)] for item in KINDS[entry.kind].fields]
+    kept = [pair for pair, item in zip(values, KINDS[entry.kind].fields, strict=True) if not item.is_default(pair[1])]
+    return hashlib.sha256(json.dumps([entry.kind, kept, entry.body], default=str, sort_keys=True).encode()).hexdigest()
+
+
+def from_values(kind: str, data: dict, body: str = "", path: str = "") -> Entry:
+    """Build an Entry from values typed in the admin or kept in the database, with the same checks a file gets,
+    plus the round trip: its file text must parse back to the same entry and fit in a file.
+
+    Raises ContentError whose problems name the field they are about.
+    """
+    path = path or f"{KINDS[kind].title(data)}"
+    entry = Entry(kind, path, {}, "")
+    problems = validate(entry, dict(data), body or "")
+    if not problems:
+        text = dump(entry)
+        if len(text.encode()) > MAX_FILE_BYTES:
+            problems.append(
+                Problem(path, None, f"as a file this entry would be over {MAX_FILE_BYTES // 1024} KiB; shorten it")
+            )
+        else:
+            try:
+                again = parse(text.encode(), path, kind)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+            else:
+                if dump(again) != text:
+                    problems.append(Problem(path, None, "would not read back the same from a file; simplify the text"))
+    if problems:
+        raise ContentError(problems)
+    return entry

@@ -1,8 +1,10 @@
-"""Versions of content entries (django-simple-history), and putting an old version back.
+"""Versions of content entries (django-simple-history).
 
 simple-history keeps a version of a Topic, Fact, FAQ or SiteInfo on every save and delete, with who made it (the
 staff member, or nobody for load_content) and why (`history_change_reason`). An FAQ's related FAQs and earlier
-addresses live in other tables, so each FAQ version also stores them, as slugs, in its `links` column.
+addresses live in other tables, so each FAQ version also stores them, as slugs, in its `links` column (and a
+deleted FAQ's version, the FAQs that listed it). Restoring a version is a change like any other: History's
+"Revert" saves it through the admin form and the sign-off (faq/admin.py).
 """
 
 from collections import defaultdict
@@ -14,8 +16,8 @@ from simple_history.signals import pre_create_historical_record
 
 from .models import FAQ, Alias, RelatedFAQ
 
-# load_content's bookkeeping. A restored version keeps the newest values, so the next load still knows which file
-# version it saw last, and counts the restore as an edit made in the admin.
+# load_content's bookkeeping: left out of the "Changes" column of History (paths and fingerprints mean nothing to
+# staff), and never changed by a restore, so the next load counts a restore as an admin edit.
 BOOKKEEPING = ("source_path", "source_sha256", "loaded_fingerprint")
 
 
@@ -65,74 +67,3 @@ def record_versions(saved, *, batch_size=500):
         rows[model].append(row)
     for model, batch in rows.items():
         model.objects.bulk_create(batch, batch_size=batch_size)
-
-
-def refresh_latest_links(faq):
-    """Give the newest version the links as saved now (the admin saves inlines after the FAQ row)."""
-    latest = FAQ.history.filter(id=faq.pk).order_by("-history_date", "-history_id").first()
-    if latest is not None:
-        latest.links = current_links(faq.pk)
-        latest.save(update_fields=["links"])
-
-
-def restore_reason(version):
-    when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
-    return f"restored the version of {when}"
-
-
-def prepare_restore(obj):
-    """Keep load_content's newest bookkeeping on a version about to be saved; return True if the entry was deleted."""
-    model = type(obj)
-    newest = model.objects.filter(pk=obj.pk).values(*BOOKKEEPING).first()
-    deleted = newest is None
-    if deleted:
-        newest = (
-            model.history.filter(id=obj.pk, history_type="-").order_by("-history_date").values(*BOOKKEEPING).first()
-        )
-    for name, value in (newest or {}).items():
-        setattr(obj, name, value)
-    return deleted
-
-
-def restore_links(faq, version, *, was_deleted, reason):
-    """Put back a version's related FAQs (in order) and earlier addresses; return what could not be put back.
-
-    Related FAQs are set to exactly the version's list. Earlier addresses are only added, never removed, so every
-    address that works now keeps working. For a deleted FAQ, the links other FAQs had to it come back too.
-    """
-    notes = []
-    owners = dict(Alias.objects.values_list("slug", "faq_id"))
-    by_slug = {**owners, **dict(FAQ.objects.values_list("slug", "pk"))}
-    links = version.links or {}
-
-    targets = []
-    for slug in links.get("related", []):
-        target = by_slug.get(slug)
-        if target is None or target == faq.pk:
-            notes.append(f"related FAQ '{slug}' does not exist any more")
-        elif target not in targets:
-            targets.append(target)
-    RelatedFAQ.objects.filter(faq=faq).delete()
-    RelatedFAQ.objects.bulk_create(
-        RelatedFAQ(faq=faq, target_id=target, position=position) for position, target in enumerate(targets)
-    )
-
-    for slug in links.get("aliases", []):
-        if by_slug.get(slug, faq.pk) != faq.pk:
-            notes.append(f"earlier address '{slug}' now belongs to another FAQ")
-        elif slug != faq.slug and owners.get(slug) != faq.pk:
-            Alias.objects.create(slug=slug, faq=faq)
-
-    deletions = FAQ.history.filter(id=faq.pk, history_type="-").order_by("-history_date")
-    deletion = deletions.first() if was_deleted else None
-    for slug, position in (deletion.links or {}).get("linked_from", []) if deletion else []:
-        source = FAQ.objects.filter(pk=by_slug.get(slug)).first()
-        if source is None or source.pk == faq.pk:
-            notes.append(f"FAQ '{slug}' linked here but does not exist any more")
-            continue
-        _, created = RelatedFAQ.objects.get_or_create(faq=source, target=faq, defaults={"position": position})
-        if created:
-            source._change_reason = f"link to '{faq.slug}' put back ({reason})"[:100]
-            source.save()
-    refresh_latest_links(faq)
-    return notes

@@ -2,30 +2,26 @@ import hashlib
 import json
 import re
 
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models, transaction
+from django.conf import settings
+from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from .content import SUMMARY_MAX_CHARS
-from .rendering import RenderContext, RenderError, render_markdown
+from . import kinds
+from .rendering import RenderContext, render_markdown
 
 
-def content_fingerprint(data):
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+def _help(kind, name):
+    return kind.field(name).help
 
 
 def visible_fingerprint(question, summary, body_html, reviewed, reviewer, sources):
     """Hash what an FAQ's page itself shows; related teasers and the site's header and footer are left out."""
-    return content_fingerprint([question, summary, body_html, str(reviewed), reviewer, sources])
-
-
-def _clean_body(text):
-    return text.replace("\r\n", "\n").strip()
+    data = [question, summary, body_html, str(reviewed), reviewer, sources]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # History: every save and delete of a Topic, Fact, FAQ or SiteInfo is kept as a version (who, when, why).
@@ -43,7 +39,8 @@ class FAQVersionLinks(models.Model):
 
 
 class Synced(models.Model):
-    """Bookkeeping that lets load_content tell a file edit from an admin edit."""
+    """Bookkeeping that lets load_content tell a file edit from an admin edit: the file this entry was last
+    loaded from or exported to, that file's hash, and the fingerprint of its content then."""
 
     source_path = models.CharField(max_length=500, blank=True, editable=False)
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
@@ -53,18 +50,18 @@ class Synced(models.Model):
     class Meta:
         abstract = True
 
-    def fingerprint(self):
-        return content_fingerprint(self.content_data())
 
-    def edited_since_load(self):
-        return self.fingerprint() != self.loaded_fingerprint
+def _render(body, render_context):
+    """A row's own body as HTML. save() renders its own row only: rows that show this one (links to it, its fact
+    value) are rendered again by faq/dependants.py when the caller asks for it."""
+    return render_markdown(body, render_context or current_render_context())
 
 
 class Topic(Synced):
-    slug = models.SlugField(unique=True, max_length=100, help_text="Short web name, e.g. getting-started.")
-    title = models.CharField(max_length=120, help_text="The heading readers see, e.g. “Getting started”.")
-    description = models.CharField(max_length=300, help_text="One sentence about the questions in this topic.")
-    order = models.IntegerField(default=0, help_text="Lower numbers come first.")
+    slug = models.SlugField(unique=True, max_length=100, help_text=_help(kinds.TOPIC, "slug"))
+    title = models.CharField(max_length=120, help_text=_help(kinds.TOPIC, "title"))
+    description = models.CharField(max_length=300, help_text=_help(kinds.TOPIC, "description"))
+    order = models.IntegerField(default=0, help_text=_help(kinds.TOPIC, "order"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -77,22 +74,13 @@ class Topic(Synced):
     def get_absolute_url(self):
         return reverse("faq:index") + f"#{self.slug}"
 
-    def content_data(self):
-        return {"slug": self.slug, "title": self.title, "description": self.description, "order": self.order}
-
 
 class Fact(Synced):
-    key = models.SlugField(
-        unique=True,
-        max_length=60,
-        help_text="Used in answers as {{ fact:KEY }}. Changing it breaks answers that use it.",
-    )
-    label = models.CharField(max_length=120, help_text="Short name in the “at a glance” list, e.g. “Weekly hours”.")
-    value = models.CharField(
-        max_length=200, help_text="One line. Every answer that uses this fact shows this exact text."
-    )
-    order = models.IntegerField(default=0, help_text="Lower numbers come first in the “at a glance” list.")
-    body = MarkdownxField(blank=True, help_text="A longer explanation, in markdown. Optional.")
+    key = models.SlugField(unique=True, max_length=60, help_text=_help(kinds.FACT, "key"))
+    label = models.CharField(max_length=120, help_text=_help(kinds.FACT, "label"))
+    value = models.CharField(max_length=200, help_text=_help(kinds.FACT, "value"))
+    order = models.IntegerField(default=0, help_text=_help(kinds.FACT, "order"))
+    body = MarkdownxField("longer explanation", blank=True, help_text=kinds.FACT.body_help)
     body_html = models.TextField(blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -104,26 +92,8 @@ class Fact(Synced):
         return self.label
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body = _clean_body(self.body)
-        previous = Fact.objects.filter(pk=self.pk).values_list("key", "value").first() if self.pk else None
-        self.body_html = render_markdown(self.body, render_context or current_render_context())
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if render_context is None and previous and previous != (self.key, self.value):
-                rerender_using_fact(previous[0])
-
-    def clean(self):
-        _check_renders(self.body)
-        old_key = Fact.objects.filter(pk=self.pk).values_list("key", flat=True).first() if self.pk else None
-        if old_key and old_key != self.key:
-            users = [str(obj) for obj in _bodies_using_fact(old_key)]
-            if users:
-                raise ValidationError(
-                    {"key": f"These still use {{{{ fact:{old_key} }}}}; change them first: {', '.join(users[:5])}."}
-                )
-
-    def content_data(self):
-        return {"key": self.key, "label": self.label, "value": self.value, "order": self.order, "body": self.body}
+        self.body_html = _render(self.body, render_context)
+        super().save(*args, **kwargs)
 
 
 class FAQQuerySet(models.QuerySet):
@@ -145,34 +115,20 @@ class FAQ(Synced):
         PUBLISHED = "published", "Published"
         DRAFT = "draft", "Draft (hidden from the public)"
 
-    question = models.CharField(max_length=200, help_text="The question as a reader would ask it.")
-    slug = models.SlugField(
-        unique=True,
-        max_length=100,
-        help_text="The web address: /faq/SLUG/. If you change it, the old address keeps working (a redirect).",
-    )
-    summary = models.CharField(
-        max_length=SUMMARY_MAX_CHARS,
-        validators=[MaxLengthValidator(SUMMARY_MAX_CHARS)],
-        help_text="One or two sentences, at most 160 characters. Shown in lists and in search engines.",
-    )
+    question = models.CharField(max_length=200, help_text=_help(kinds.FAQ, "question"))
+    slug = models.SlugField(unique=True, max_length=100, help_text=_help(kinds.FAQ, "slug"))
+    summary = models.CharField(max_length=kinds.SUMMARY_MAX_CHARS, help_text=_help(kinds.FAQ, "summary"))
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs")
     related = models.ManyToManyField(
         "self", through="RelatedFAQ", through_fields=("faq", "target"), symmetrical=False, blank=True
     )
-    order = models.IntegerField(default=0, help_text="Lower numbers come first within the topic.")
-    reviewed = models.DateField(help_text="The date a clinician last checked this answer.")
-    reviewer = models.CharField(
-        max_length=200, blank=True, help_text="Who reviewed it, with credentials, e.g. “Dana Lee, LCSW”. Optional."
-    )
-    sources = models.JSONField(
-        default=list, blank=True, help_text="Where the facts come from. One per line: Title | https://address"
-    )
+    order = models.IntegerField(default=0, help_text=_help(kinds.FAQ, "order"))
+    reviewed = models.DateField(help_text=_help(kinds.FAQ, "reviewed"))
+    reviewer = models.CharField(max_length=200, blank=True, help_text=_help(kinds.FAQ, "reviewer"))
+    review_months = models.PositiveSmallIntegerField(default=12, help_text=_help(kinds.FAQ, "review_months"))
+    sources = models.JSONField(default=list, blank=True, help_text=_help(kinds.FAQ, "sources"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    body = MarkdownxField(
-        "answer",
-        help_text="The answer, in markdown. Use {{ fact:KEY }} for program facts and [words](faq:SLUG) for links.",
-    )
+    body = MarkdownxField("answer", help_text=kinds.FAQ.body_help)
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # What the page shows, hashed: content_changed_at moves only when it changes (the sitemap's lastmod).
@@ -194,30 +150,28 @@ class FAQ(Synced):
         return self.question
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body = _clean_body(self.body)
-        old_slug = FAQ.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
-        self.body_html = render_markdown(self.body, render_context or current_render_context())
+        self.body_html = _render(self.body, render_context)
         if self._note_visible_change() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash", "content_changed_at"}
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_slug and old_slug != self.slug:
-                Alias.objects.filter(slug=self.slug, faq=self).delete()
-                Alias.objects.update_or_create(slug=old_slug, defaults={"faq": self})
-                if render_context is None:
-                    rerender_linking_to(old_slug)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("faq:detail", args=[self.slug])
 
-    def clean(self):
-        _check_renders(self.body)
-        if self.slug and Alias.objects.filter(slug=self.slug).exclude(faq_id=self.pk).exists():
-            raise ValidationError({"slug": "Another FAQ used this address before; choose a different slug."})
-
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def review_due(self):
+        """The date the next clinical review is due."""
+        return kinds.review_due(self.reviewed, self.review_months) if self.reviewed else None
+
+    @property
+    def reviewer_name_and_credentials(self):
+        """("Dana Ortiz", "LCSW") from "Dana Ortiz, LCSW"; a reviewer written without a comma is all name."""
+        name, _, credentials = self.reviewer.partition(",")
+        return name.strip(), credentials.strip()
 
     def _note_visible_change(self):
         """Move content_changed_at if what the page shows changed since the stored hash. True if it did."""
@@ -243,27 +197,6 @@ class FAQ(Synced):
             .order_by(F("link__position").asc(nulls_last=True), "order", "question")[:limit]
         )
 
-    def content_data(self, related=None, aliases=None):
-        """The comparable form of this FAQ; pass related and aliases (slug lists) when already fetched."""
-        if related is None:
-            related = [link.target.slug for link in self.related_links.all()]
-        if aliases is None:
-            aliases = [alias.slug for alias in self.aliases.all()]
-        return {
-            "question": self.question,
-            "slug": self.slug,
-            "summary": self.summary,
-            "topic": self.topic.slug,
-            "related": list(related),
-            "order": self.order,
-            "reviewed": self.reviewed.isoformat() if self.reviewed else None,
-            "reviewer": self.reviewer,
-            "sources": self.sources,
-            "status": self.status,
-            "aliases": sorted(aliases),
-            "body": self.body,
-        }
-
 
 class RelatedFAQ(models.Model):
     faq = models.ForeignKey(FAQ, on_delete=models.CASCADE, related_name="related_links")
@@ -279,7 +212,7 @@ class RelatedFAQ(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.faq_id} → {self.target_id}"
+        return f"“{self.target}” listed on “{self.faq}”"
 
 
 class Alias(models.Model):
@@ -299,13 +232,13 @@ class Alias(models.Model):
 class SiteInfo(Synced):
     """The program's name and contact details, written once and shown on every page."""
 
-    name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=40, help_text="As readers should dial it, e.g. (555) 555-0142.")
-    email = models.EmailField(blank=True)
-    address = models.TextField(help_text="One line per line of the postal address.")
-    hours = models.CharField(max_length=200, help_text="When the phone is answered, e.g. Mon–Fri, 8 am to 6 pm.")
-    intake = models.JSONField(default=list, help_text="The steps to start, one per line.")
-    body = MarkdownxField(blank=True, help_text="The home page's introduction: what the program is, in markdown.")
+    name = models.CharField(max_length=120, help_text=_help(kinds.SITE, "name"))
+    phone = models.CharField(max_length=40, help_text=_help(kinds.SITE, "phone"))
+    email = models.EmailField(blank=True, help_text=_help(kinds.SITE, "email"))
+    address = models.TextField(help_text=_help(kinds.SITE, "address"))
+    hours = models.CharField(max_length=200, help_text=_help(kinds.SITE, "hours"))
+    intake = models.JSONField(default=list, help_text=_help(kinds.SITE, "intake"))
+    body = MarkdownxField("introduction", blank=True, help_text=kinds.SITE.body_help)
     body_html = models.TextField(blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -319,12 +252,8 @@ class SiteInfo(Synced):
         return self.name
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body = _clean_body(self.body)
-        self.body_html = render_markdown(self.body, render_context or current_render_context())
+        self.body_html = _render(self.body, render_context)
         super().save(*args, **kwargs)
-
-    def clean(self):
-        _check_renders(self.body)
 
     @property
     def phone_href(self):
@@ -333,17 +262,6 @@ class SiteInfo(Synced):
     @property
     def address_lines(self):
         return [line.strip() for line in self.address.splitlines() if line.strip()]
-
-    def content_data(self):
-        return {
-            "name": self.name,
-            "phone": self.phone,
-            "email": self.email,
-            "address": self.address,
-            "hours": self.hours,
-            "intake": self.intake,
-            "body": self.body,
-        }
 
 
 class ContentVersion(models.Model):
@@ -358,53 +276,147 @@ class ContentVersion(models.Model):
         return f"content version {self.version}"
 
 
+# --- clinical sign-off ------------------------------------------------------------------------------------------
+
+
+class ReviewerProfile(models.Model):
+    """How a clinical reviewer is named on the pages they approve."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    display_name = models.CharField(max_length=120, help_text="The name readers see, e.g. “Dana Ortiz”.")
+    credentials = models.CharField(max_length=60, help_text="Licence or degree letters, e.g. “LCSW”.")
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text="Role at the program, e.g. “Clinical director”. Optional."
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.stamp
+
+    @property
+    def stamp(self):
+        """As the page shows it: “Dana Ortiz, LCSW”."""
+        return f"{self.display_name}, {self.credentials}"
+
+
+class RevisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=[Revision.State.PENDING, Revision.State.SENT_BACK])
+
+    def pending(self):
+        return self.filter(state=Revision.State.PENDING)
+
+    def of(self, kind, object_id):
+        return self.filter(kind=kind, object_id=object_id)
+
+
+class Revision(models.Model):
+    """A change to an entry that waits for a clinical reviewer: the entry as it would be, in its file form.
+
+    The live row keeps showing readers the approved version until a reviewer approves this one.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Replaced by a newer change"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Action(models.TextChoices):
+        CHANGE = "change", "Change"
+        DELETE = "delete", "Delete"
+
+    kind = models.CharField(max_length=10, choices=[(name, kind.label) for name, kind in kinds.KINDS.items()])
+    object_id = models.BigIntegerField(null=True, blank=True, help_text="The entry it changes; empty for a new one.")
+    name = models.CharField(max_length=100, help_text="Its slug or key.")
+    title = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.CHANGE)
+    text = models.TextField(help_text="The entry as it would be, in its file form.")
+    fingerprint = models.CharField(max_length=64)
+    base_text = models.TextField(blank=True, help_text="The approved version it was made from, in its file form.")
+    origin = models.CharField(max_length=200, help_text="Where it came from: the admin, a restore, or a file.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The reviewer's note on approval, or why it was sent back.")
+    also_listed_on = models.JSONField(
+        default=list, blank=True, help_text="FAQs (slugs) whose related lists get this one when it is approved."
+    )
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("approve_revision", "Can approve or send back changes (clinical reviewers)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(state__in=["pending", "sent_back"], object_id__isnull=False),
+                name="one_open_revision_per_entry",
+            )
+        ]
+
+    def __str__(self):
+        what = "New " + kinds.KINDS[self.kind].label if self.object_id is None else kinds.KINDS[self.kind].label
+        return f"{what[0].upper()}{what[1:]}: {self.title}"
+
+    @property
+    def is_open(self):
+        return self.state in (self.State.PENDING, self.State.SENT_BACK)
+
+
+class ReviewEvent(models.Model):
+    """One step in a change's review: submitted, changed again, approved, sent back, withdrawn or replaced."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        UPDATED = "updated", "Changed while waiting"
+        APPROVED = "approved", "Approved and published"
+        SENT_BACK = "sent_back", "Sent back"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        SUPERSEDED = "superseded", "Replaced by a newer change"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    who = models.CharField(max_length=200, help_text="The person (with credentials for reviewers), or the command.")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.who}"
+
+
 # --- rendering against what is in the database ---------------------------------------------------------------
 
 
 def current_render_context():
-    urls = {slug: reverse("faq:detail", args=[slug]) for slug in FAQ.objects.values_list("slug", flat=True)}
-    for alias, slug in Alias.objects.values_list("slug", "faq__slug"):
-        urls[alias] = reverse("faq:detail", args=[slug])
-    return RenderContext(facts=dict(Fact.objects.values_list("key", "value")), faq_urls=urls)
-
-
-def _check_renders(body):
-    try:
-        render_markdown(_clean_body(body), current_render_context())
-    except RenderError as exc:
-        where = f"Line {exc.line}: " if exc.line else ""
-        raise ValidationError({"body": f"{where}{exc}."}) from None
-
-
-def _save_html(obj, context):
-    """Store freshly rendered HTML only: the content did not change, so no new version is recorded."""
-    obj.skip_history_when_saving = True
-    try:
-        obj.save(render_context=context, update_fields=["body_html", "updated_at"])
-    finally:
-        del obj.skip_history_when_saving
-
-
-def _rerender(objects):
-    """Store freshly rendered HTML for these objects, against one snapshot of facts and FAQ addresses."""
-    objects = list(objects)
-    if objects:
-        context = current_render_context()
-        for obj in objects:
-            _save_html(obj, context)
-
-
-def _bodies_using_fact(key):
-    pattern = r"\{\{\s*fact:\s*" + re.escape(key) + r"\s*\}\}"
-    for model in (FAQ, Fact, SiteInfo):
-        yield from model.objects.filter(body__regex=pattern)
-
-
-def rerender_using_fact(key):
-    """Re-render every stored body that inserts this fact, after the fact's value changed."""
-    _rerender(_bodies_using_fact(key))
-
-
-def rerender_linking_to(slug):
-    """Re-render every stored body that links to this FAQ slug, after the FAQ's address changed."""
-    _rerender(obj for model in (FAQ, Fact, SiteInfo) for obj in model.objects.filter(body__contains=f"faq:{slug}"))
+    """Fact values, and addresses of the FAQs readers can see (aliases too); drafts' slugs are known but hidden."""
+    urls, hidden = {}, set()
+    for slug, status in FAQ.objects.values_list("slug", "status"):
+        if status == FAQ.Status.PUBLISHED:
+            urls[slug] = reverse("faq:detail", args=[slug])
+        else:
+            hidden.add(slug)
+    for alias, slug, status in Alias.objects.values_list("slug", "faq__slug", "faq__status"):
+        if status == FAQ.Status.PUBLISHED:
+            urls[alias] = reverse("faq:detail", args=[slug])
+        else:
+            hidden.add(alias)
+    return RenderContext(facts=dict(Fact.objects.values_list("key", "value")), faq_urls=urls, hidden_faqs=hidden)

@@ -1,8 +1,12 @@
-"""Editorial checks over a parsed ContentSet: reading level, sources, review dates, links between pages.
+"""Editorial checks: reading level, sources, review dates, links between pages. Fit for readers, or not.
 
 Pure functions: no ORM, no settings. `faq/content.py` decides whether a file can be loaded at all; this module
-decides whether what it says is fit for readers. Each finding is an error (load_content refuses to load) or a
-warning (printed, loaded anyway), with the file and line to fix.
+decides whether what it says is fit for readers. Each finding is an error (the change is refused) or a warning
+(shown, saved anyway), with the file and line, or the admin field, to fix.
+
+`check_entry` checks one entry against a SiteView: what the rest of the site holds (fact values, which FAQs
+are published, which pages link where). Files get a view of their folder (`FolderView`); the admin gets a view
+of the database with the entry being edited in it (faq/validation.py). Both paths run these same checks.
 """
 
 from __future__ import annotations
@@ -12,31 +16,37 @@ import functools
 import re
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import textstat
-from markdown_it import MarkdownIt
 
-from .content import FACT_TOKEN_RE, FAQ_LINK_RE, SUMMARY_MAX_CHARS, ContentSet, Entry
+from .content import ContentSet, Entry
+from .kinds import FACT_TOKEN_RE, FAQ_LINK_RE, SUMMARY_MAX_CHARS, review_due
+from .rendering import markdown
 
 ERROR, WARNING = "error", "warning"
 
 MAX_GRADE = 8.0
-# Flesch-Kincaid means little on a few words ("Welcome." alone scores grade 8.4), so shorter texts are not graded.
+# Dale-Chall: a score under 7.0 reads at grade 8 or below; it counts words outside a list of familiar ones.
+MAX_DALE_CHALL = 7.0
+# Reading formulas mean little on a few words ("Welcome." alone scores grade 8.4), so shorter texts are not graded.
 MIN_GRADED_WORDS = 20
+MIN_GRADED_SUMMARY_WORDS = 10
 MAX_SENTENCE_WORDS = 30
 MAX_PARAGRAPH_SENTENCES = 5
 MIN_RELATED = 2
-REVIEW_MAX_AGE_DAYS = 365
+DUE_SOON_DAYS = 30
+HARDEST_SHOWN = 3
 
-# The same markdown dialect as faq/rendering.py, parsed only to find the words a reader sees.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
+# Sentence ends: a run of . ! or ? (not inside one: the look-behind keeps a run of dots linear), closing quotes
+# or brackets, then a space or the end.
+_SENTENCE_END_RE = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s|$)")
 _WORD_RE = re.compile(r"[\w’'-]+")
 # "2.1" or "1.5" is one word to a reader; textstat would split it into two sentences.
 _DECIMAL_RE = re.compile(r"(\d)\.(\d)")
 # A range written out in a fact's value ("9 to 19", "2–3"): retyping it in an answer lets the two drift apart.
-_RANGE_RE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:to|–|-)\s*\d+(?:\.\d+)?\b")
+_RANGE_RE = re.compile(r"\b\d{1,6}(?:\.\d{1,3})?[ \t]*+(?:to|–|-)[ \t]*+\d{1,6}(?:\.\d{1,3})?\b")
 
 # Values reserved for examples and fiction: 555-0100 to 555-0199 phone numbers (NANPA), the example.com/.net/.org
 # domains and the .example/.test/.invalid/.localhost names (RFC 2606), and placeholder words and postal codes.
@@ -54,6 +64,7 @@ class Finding:
     path: str
     line: int | None
     message: str
+    field: str = ""  # the admin field it is about
 
     def __str__(self):
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -98,7 +109,7 @@ def units(body: str, facts: dict, first_line: int = 1) -> list[Unit]:
 @functools.lru_cache(maxsize=64)
 def _units(body, facts):
     """Parsed once per body: the readability and sentence checks of one entry all ask for the same units."""
-    tokens = _markdown.parse(resolve_facts(body, dict(facts)))
+    tokens = markdown.parse(resolve_facts(body, dict(facts)))
     result = []
     for previous, token in zip([None, *tokens], tokens, strict=False):
         if token.type != "inline" or not token.map:
@@ -116,84 +127,217 @@ def plain_text(body: str, facts: dict) -> str:
     Headings are left out, as readability studies of patient materials do: counted as short sentences, they
     would make every answer look easier than its prose is.
     """
-    sentences = []
+    sentences_ = []
     for unit in units(body, facts):
         if unit.is_heading:
             continue
         text = " ".join(unit.text.split())
-        sentences.append(text if text[-1] in ".!?" else text + ".")
-    return " ".join(sentences)
+        sentences_.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(sentences_)
+
+
+def _graded(text):
+    return _DECIMAL_RE.sub(r"\1\2", text)
 
 
 def reading_grade(body: str, facts: dict) -> float:
     """The Flesch-Kincaid grade of a body's plain text."""
-    text = _DECIMAL_RE.sub(r"\1\2", plain_text(body, facts))
+    text = _graded(plain_text(body, facts))
     return float(textstat.flesch_kincaid_grade(text)) if text else 0.0
 
 
+def dale_chall(body: str, facts: dict) -> float:
+    """The Dale-Chall score of a body's plain text (under 7.0: grade 8 or below)."""
+    return dale_chall_score(_graded(plain_text(body, facts)))
+
+
+@functools.cache
+def _familiar_words():
+    """The Dale-Chall list of 3,000 words most fourth graders know (as textstat ships it)."""
+    path = Path(textstat.__file__).parent / "resources" / "en" / "easy_words.txt"
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+_DC_WORD_RE = re.compile(r"[^\W\d_](?:[\w'’-]*+)|\d[\d.,]*+")
+# Regular endings of a listed word count as familiar too, as the Dale-Chall rules say: (ending, what it replaced).
+_INFLECTIONS = (
+    ("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
+    ("d", ""), ("ing", ""), ("ing", "e"), ("er", ""), ("er", "e"), ("est", ""), ("ly", ""),
+)  # fmt: skip
+
+
+def is_familiar(word: str) -> bool:
+    """A word on the Dale-Chall list, a regular form of one, a number, or a hyphenated pair of them."""
+    word = word.lower().replace("’", "'")
+    familiar = _familiar_words()
+    if word in familiar or word[0].isdigit():
+        return True
+    word = word.removesuffix("'s")
+    if any(word.endswith(end) and word[: -len(end)] + base in familiar for end, base in _INFLECTIONS):
+        return True
+    parts = [part for part in word.split("-") if part]
+    return len(parts) > 1 and all(is_familiar(part) for part in parts)
+
+
+def dale_chall_score(text: str) -> float:
+    """The new Dale-Chall formula: 0.1579 x % unfamiliar words + 0.0496 x words per sentence, plus 3.6365 when
+    over 5% of words are unfamiliar. Every use of a word counts (textstat counts each word once, and counts the
+    plural of a listed word as unfamiliar, so this is computed here)."""
+    words = _DC_WORD_RE.findall(text)
+    if not words:
+        return 0.0
+    count = max(1, sum(1 for _ in _SENTENCE_END_RE.finditer(text)))
+    unfamiliar = 100 * sum(1 for word in words if not is_familiar(word)) / len(words)
+    return 0.1579 * unfamiliar + 0.0496 * len(words) / count + (3.6365 if unfamiliar > 5 else 0)
+
+
+def text_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of one piece of plain text (a summary, a sentence)."""
+    return float(textstat.flesch_kincaid_grade(_graded(text))) if text.strip() else 0.0
+
+
 def sentences(text: str):
-    """Yield (line offset, sentence) for each sentence in a unit's text."""
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        start += len(text[start:]) - len(text[start:].lstrip())
-        yield text.count("\n", 0, start), text[start : match.end()].strip()
-        start = match.end()
-    start += len(text[start:]) - len(text[start:].lstrip())
-    if text[start:]:
-        yield text.count("\n", 0, start), text[start:].strip()
+    """Yield (line offset, sentence) for each sentence in a unit's text, in one pass."""
+    start, line = 0, 0
+    for match in [*_SENTENCE_END_RE.finditer(text), None]:
+        end = match.end() if match else len(text)
+        chunk = text[start:end]
+        stripped = chunk.lstrip()
+        skipped = len(chunk) - len(stripped)
+        line += text.count("\n", start, start + skipped)
+        if stripped.strip():
+            yield line, stripped.strip()
+        line += stripped.count("\n")
+        start = end
 
 
 def word_count(sentence: str) -> int:
     return len(_WORD_RE.findall(sentence))
 
 
+def hardest_sentences(entry: Entry, facts: dict, limit=HARDEST_SHOWN):
+    """(line, grade, sentence) of the hardest graded sentences of a body, hardest first."""
+    found = []
+    for unit in units(entry.body, facts, entry.body_line):
+        if unit.is_heading:
+            continue
+        for offset, sentence in sentences(unit.text):
+            if word_count(sentence) >= 8:
+                found.append((unit.line + offset, text_grade(sentence), sentence))
+    return sorted(found, key=lambda item: -item[1])[:limit]
+
+
+def hardest_words(text: str, limit=5):
+    """The unfamiliar words (Dale-Chall) a text uses most, then the longest."""
+    counts = {}
+    for word in _DC_WORD_RE.findall(_graded(text)):
+        if not is_familiar(word):
+            counts[word.lower()] = counts.get(word.lower(), 0) + 1
+    return sorted(counts, key=lambda word: (-counts[word], -len(word), word))[:limit]
+
+
+# --- what the rest of the site holds ---------------------------------------------------------------------------
+
+
+class SiteView:
+    """What checks of one entry need to know about the others. `FolderView` answers from a content folder;
+    faq/validation.py answers from the database."""
+
+    facts: dict
+
+    def faq_status(self, slug):
+        """'published', 'draft', or None if no FAQ has this slug or alias."""
+        raise NotImplementedError
+
+    def linked_from(self, slug):
+        """{(name of a page or fact that links here, whether readers see it)} through related lists or links."""
+        raise NotImplementedError
+
+
+class FolderView(SiteView):
+    def __init__(self, content: ContentSet):
+        self.facts = {entry.data["key"]: entry.data["value"] for entry in content.facts}
+        self.status, self.links = {}, {}
+        slug_of = {}
+        for entry in content.faqs:
+            for slug in [entry.data["slug"], *entry.data["aliases"]]:
+                self.status[slug] = entry.data["status"]
+                slug_of[slug] = entry.data["slug"]
+        for entry in content.entries():
+            public = entry.kind != "faq" or entry.data["status"] == "published"
+            targets = [m.group(1) for m in FAQ_LINK_RE.finditer(entry.body)]
+            if entry.kind == "fact":
+                targets += [m.group(1) for m in FAQ_LINK_RE.finditer(entry.data["value"])]
+            if entry.kind == "faq":
+                targets += entry.data["related"]
+            for target in targets:
+                target = slug_of.get(target, target)
+                if target != entry.name:
+                    self.links.setdefault(target, set()).add((entry.title, public))
+
+    def faq_status(self, slug):
+        return self.status.get(slug)
+
+    def linked_from(self, slug):
+        return self.links.get(slug, set())
+
+
 # --- the checks -------------------------------------------------------------------------------------------
 
 
 class _Report:
-    def __init__(self):
-        self.findings = []
+    def __init__(self, entry, draft):
+        self.entry, self.draft, self.findings = entry, draft, []
 
-    def add(self, level, entry_or_path, line, message, *, draft=False):
-        path = entry_or_path.path if isinstance(entry_or_path, Entry) else entry_or_path
-        if draft and level == ERROR:
+    def add(self, level, line, message, field=""):
+        if self.draft and level == ERROR:
             level, message = WARNING, f"{message} (a draft, so not yet an error; fix it before publishing)"
-        self.findings.append(Finding(level, path, line, message))
+        self.findings.append(Finding(level, self.entry.path, line, message, field))
 
 
-def check(content: ContentSet, *, today: datetime.date) -> list[Finding]:
+def check(content: ContentSet, *, today: datetime.date, overdue=ERROR) -> list[Finding]:
     """Every editorial problem in a parsed ContentSet, sorted by file and line."""
-    report = _Report()
-    facts = {entry.data["key"]: entry.data["value"] for entry in content.facts}
+    view = FolderView(content)
+    findings = []
     for entry in content.entries():
-        if entry.kind in {"faq", "fact", "site"} and entry.body:
-            _check_readability(report, entry, facts, draft=_is_draft(entry))
-    for entry in content.faqs:
-        _check_faq_fields(report, entry, today)
-        _check_retyped_facts(report, entry, content.facts)
-    if content.site:
-        _check_retyped_facts(report, content.site, content.facts)
-    _check_links(report, content)
-    return sorted(report.findings, key=lambda f: (f.path, f.line or 0, f.level, f.message))
+        findings += check_entry(entry, view, today=today, overdue=overdue)
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.message))
 
 
-def _is_draft(entry):
-    return entry.kind == "faq" and entry.data.get("status") == "draft"
+def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=ERROR) -> list[Finding]:
+    """Every editorial problem in one entry, judged against the rest of the site as `view` holds it."""
+    draft = entry.kind == "faq" and entry.data.get("status") == "draft"
+    report = _Report(entry, draft)
+    if entry.kind in {"faq", "fact", "site"} and entry.body:
+        _check_readability(report, entry, view.facts)
+    if entry.kind == "faq":
+        _check_faq_fields(report, entry, today, overdue)
+        _check_links(report, entry, view)
+    if entry.kind in {"faq", "site"}:
+        _check_retyped_facts(report, entry, view.facts)
+    if entry.kind in {"faq", "fact", "site"} and not draft:
+        _check_links_to_drafts(report, entry, view)
+    return report.findings
 
 
-def _check_readability(report, entry, facts, *, draft):
-    graded = word_count(plain_text(entry.body, facts)) >= MIN_GRADED_WORDS
-    grade = reading_grade(entry.body, facts) if graded else 0.0
-    if grade > MAX_GRADE:
-        what = "answer" if entry.kind == "faq" else "text"
-        report.add(
-            ERROR,
-            entry,
-            entry.body_line,
-            f"the {what} reads at grade {grade:.1f}; the limit is grade {MAX_GRADE:g}. Use shorter sentences "
-            "and everyday words (measure with `manage.py check_content --grades`)",
-            draft=draft,
-        )
+def _check_readability(report, entry, facts):
+    text = plain_text(entry.body, facts)
+    if word_count(text) >= MIN_GRADED_WORDS:
+        grade, score = reading_grade(entry.body, facts), dale_chall(entry.body, facts)
+        problems = []
+        if grade > MAX_GRADE:
+            problems.append(f"reads at grade {grade:.1f} by Flesch-Kincaid (limit {MAX_GRADE:g})")
+        if score >= MAX_DALE_CHALL:
+            problems.append(f"scores {score:.1f} by Dale-Chall (limit: under {MAX_DALE_CHALL:g})")
+        if problems:
+            what = "answer" if entry.kind == "faq" else "text"
+            hardest = "; ".join(
+                f'line {line} "{_clip(s)}" (grade {g:.0f})' for line, g, s in hardest_sentences(entry, facts)
+            )
+            words = ", ".join(hardest_words(text))
+            advice = f"Hardest sentences: {hardest}." if hardest else ""
+            advice += f" Plainer words for: {words}." if words else ""
+            report.add(ERROR, entry.body_line, f"the {what} {' and '.join(problems)}. {advice}".strip(), "body")
     for unit in units(entry.body, facts, entry.body_line):
         found = list(sentences(unit.text))
         for offset, sentence in found:
@@ -201,131 +345,134 @@ def _check_readability(report, entry, facts, *, draft):
             if words > MAX_SENTENCE_WORDS:
                 report.add(
                     WARNING,
-                    entry,
                     unit.line + offset,
-                    f"a sentence has {words} words (over {MAX_SENTENCE_WORDS}): {_clip(sentence)}; split it",
+                    f'a sentence has {words} words (over {MAX_SENTENCE_WORDS}): "{_clip(sentence)}"; split it',
+                    "body",
                 )
         if unit.is_paragraph and len(found) > MAX_PARAGRAPH_SENTENCES:
             report.add(
                 WARNING,
-                entry,
                 unit.line,
                 f"a paragraph has {len(found)} sentences (over {MAX_PARAGRAPH_SENTENCES}); break it up",
+                "body",
             )
 
 
 def _clip(sentence, limit=60):
     flat = " ".join(sentence.split())
-    return f'"{flat[:limit].rstrip()}…"' if len(flat) > limit else f'"{flat}"'
+    return f"{flat[:limit].rstrip()}…" if len(flat) > limit else flat
 
 
-def _check_faq_fields(report, entry, today):
-    data, draft = entry.data, _is_draft(entry)
+def _check_faq_fields(report, entry, today, overdue):
+    data = entry.data
     summary = data.get("summary") or ""
     if len(summary) > SUMMARY_MAX_CHARS:
         report.add(
             ERROR,
-            entry,
             entry.line_of("summary"),
             f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}",
-            draft=draft,
+            "summary",
         )
+    if word_count(summary) >= MIN_GRADED_SUMMARY_WORDS and text_grade(summary) > MAX_GRADE:
+        words = ", ".join(hardest_words(summary, 3))
+        hint = f" (plainer words for: {words})" if words else ""
+        message = f"the summary reads at grade {text_grade(summary):.1f} (limit {MAX_GRADE:g}); shorten it{hint}"
+        report.add(ERROR, entry.line_of("summary"), message, "summary")
     sources = data.get("sources") or []
     if not sources:
         report.add(
             ERROR,
-            entry,
             entry.line_of("sources") if "sources" in entry.lines else 1,
             "no sources; list at least one (title and https url) where a reader can check the facts",
-            draft=draft,
+            "sources",
         )
     for i, source in enumerate(sources, 1):
         if urlsplit(source["url"]).scheme != "https":
-            report.add(
-                ERROR,
-                entry,
-                entry.line_of("sources"),
-                f"source {i} ({source['url']}) is not https; use the https:// address",
-                draft=draft,
-            )
-    reviewed = data.get("reviewed")
+            message = f"source {i} ({source['url']}) is not https; use the https:// address"
+            report.add(ERROR, entry.line_of("sources"), message, "sources")
+    if not (data.get("reviewer") or "").strip():
+        message = "no reviewer; write who reviewed it, at least a role and credentials (e.g. “Clinical director, LCSW”)"
+        report.add(ERROR, entry.line_of("reviewer") if "reviewer" in entry.lines else 1, message, "reviewer")
+    _check_review_date(report, entry, today, overdue)
+
+
+def _check_review_date(report, entry, today, overdue):
+    reviewed = entry.data.get("reviewed")
+    line = entry.line_of("reviewed")
     if not isinstance(reviewed, datetime.date):
-        report.add(ERROR, entry, 1, "no reviewed date; add 'reviewed: YYYY-MM-DD' after a clinician checks it")
-    elif reviewed > today:
-        report.add(
-            ERROR,
-            entry,
-            entry.line_of("reviewed"),
-            f"reviewed date {reviewed} is in the future; use the date of the review",
-            draft=draft,
+        report.add(ERROR, 1, "no reviewed date; add 'reviewed: YYYY-MM-DD' after a clinician checks it", "reviewed")
+        return
+    if reviewed > today:
+        report.add(ERROR, line, f"reviewed date {reviewed} is in the future; use the date of the review", "reviewed")
+        return
+    months = entry.data.get("review_months") or 12
+    due = review_due(reviewed, months)
+    if due < today:
+        message = (
+            f"review overdue since {due} (reviewed {reviewed}, due every {months} months); have a clinician "
+            "check it, then update 'reviewed'"
         )
-    elif (today - reviewed).days > REVIEW_MAX_AGE_DAYS:
-        report.add(
-            WARNING,
-            entry,
-            entry.line_of("reviewed"),
-            f"last reviewed {reviewed}, over 12 months ago; have a clinician check it and update the date",
-        )
+        report.add(overdue, line, message, "reviewed")
+    elif (due - today).days <= DUE_SOON_DAYS:
+        report.add(WARNING, line, f"review due on {due} (in {(due - today).days} days)", "reviewed")
 
 
-def _check_retyped_facts(report, entry, fact_entries):
+def _check_retyped_facts(report, entry, facts):
     body = FACT_TOKEN_RE.sub(" ", entry.body)
-    for fact in fact_entries:
-        for number in {m.group(0) for m in _RANGE_RE.finditer(fact.data["value"])}:
+    lines = body.split("\n")
+    for key, value in facts.items():
+        for number in {m.group(0) for m in _RANGE_RE.finditer(value)}:
             pattern = re.compile(r"(?<![\w.])" + re.escape(number) + r"(?![\w.])")
-            for offset, line in enumerate(body.split("\n")):
+            for offset, line in enumerate(lines):
                 if pattern.search(line):
                     report.add(
                         WARNING,
-                        entry,
                         entry.body_line + offset,
-                        f"\"{number}\" repeats the fact '{fact.data['key']}'; write {{{{ fact:{fact.data['key']} }}}} "
-                        "so the page changes when the fact does",
+                        f"\"{number}\" repeats the fact '{key}'; write {{{{ fact:{key} }}}} so the page changes "
+                        "when the fact does",
+                        "body",
                     )
 
 
-def _check_links(report, content):
-    """Each published FAQ lists enough published related FAQs and is linked from at least one other page."""
-    faqs = {entry.data["slug"]: entry for entry in content.faqs}
-    by_alias = {alias: entry.data["slug"] for entry in content.faqs for alias in entry.data.get("aliases", [])}
-    published = {slug for slug, entry in faqs.items() if not _is_draft(entry)}
-    linked_from = {slug: set() for slug in faqs}
+def _check_links(report, entry, view):
+    """A published FAQ lists at least two related FAQs readers can see, and another page links to it."""
+    related = entry.data.get("related", [])
+    line = entry.line_of("related") if "related" in entry.lines else 1
+    visible = [slug for slug in related if view.faq_status(slug) == "published"]
+    if len(related) < MIN_RELATED:
+        message = f"{len(related)} related FAQ(s); list at least {MIN_RELATED} under 'related'"
+        report.add(ERROR, line, message, "related")
+    elif len(visible) < MIN_RELATED and not report.draft:
+        hidden = ", ".join(slug for slug in related if slug not in visible)
+        message = f"only {len(visible)} related FAQ(s) readers can see ({hidden} is a draft); add another"
+        report.add(WARNING, line, message, "related")
+    if report.draft:
+        return
+    sources = view.linked_from(entry.data["slug"])
+    if not sources:
+        report.add(
+            ERROR,
+            entry.line_of("slug"),
+            "no other page links to this FAQ; add it to another FAQ's related list or link to it with "
+            f"[words](faq:{entry.data['slug']})",
+            "linked_from",
+        )
+    elif not any(public for _, public in sources):
+        names = ", ".join(sorted(name for name, _ in sources))
+        message = f"only drafts link to this FAQ ({names}); readers reach it from the index and its topic only"
+        report.add(WARNING, entry.line_of("slug"), message, "linked_from")
 
-    def note_link(source_key, target):
-        target = by_alias.get(target, target)
-        if target in linked_from and target != source_key:
-            linked_from[target].add(source_key)
 
-    for slug, entry in faqs.items():
-        if slug not in published:
-            continue
-        for target in entry.data.get("related", []):
-            note_link(slug, target)
-        for match in FAQ_LINK_RE.finditer(entry.body):
-            note_link(slug, match.group(1))
-    for entry in [*content.facts, *([content.site] if content.site else [])]:
-        for match in FAQ_LINK_RE.finditer(entry.body):
-            note_link(entry.path, match.group(1))
-
-    for slug, entry in faqs.items():
-        draft = slug not in published
-        related = [s for s in entry.data.get("related", []) if s in published or draft]
-        if len(related) < MIN_RELATED:
-            report.add(
-                ERROR,
-                entry,
-                entry.line_of("related") if "related" in entry.lines else 1,
-                f"{len(related)} related FAQ(s) that readers can see; list at least {MIN_RELATED} under 'related'",
-                draft=draft,
-            )
-        if not draft and not linked_from[slug]:
-            report.add(
-                ERROR,
-                entry,
-                entry.line_of("slug"),
-                "no other page links to this FAQ; add it to another FAQ's 'related' list or link to it "
-                f"with [words](faq:{slug})",
-            )
+def _check_links_to_drafts(report, entry, view):
+    texts = [(entry.body_line, entry.body, "body")]
+    if entry.kind == "fact":
+        texts.append((entry.line_of("value"), entry.data["value"], "value"))
+    for first, text, field in texts:
+        for offset, line in enumerate(text.split("\n")):
+            for match in FAQ_LINK_RE.finditer(line):
+                if view.faq_status(match.group(1)) == "draft":
+                    message = f"links to the draft FAQ '{match.group(1)}'; readers see the words without a link"
+                    report.add(WARNING, first + offset, message, field)
 
 
 # --- the program's identity -------------------------------------------------------------------------------

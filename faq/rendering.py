@@ -1,16 +1,21 @@
-"""The one renderer: markdown (CommonMark) to sanitised HTML, for the loader, the pages and the admin preview."""
+"""The one renderer: markdown (CommonMark) to sanitised HTML, for the loader, the pages and the admin preview.
+
+Pure: it renders against a RenderContext (fact values, FAQ addresses) that the caller builds; it never reads
+the database.
+"""
 
 from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import nh3
-from django.utils.html import escape
 from markdown_it import MarkdownIt
 
-from .content import FACT_TOKEN_RE
+from .kinds import FACT_TOKEN_RE
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "blockquote", "ul", "ol", "li", "a", "abbr",
@@ -25,7 +30,8 @@ ALLOWED_ATTRIBUTES = {
 LINK_SCHEMES = {"https", "mailto", "tel"}
 IMAGE_PREFIXES = ("/static/", "/media/")
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+# The markdown dialect of every body; the content checks parse with the same one to find the words readers see.
+markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
 class RenderError(ValueError):
@@ -38,10 +44,12 @@ class RenderError(ValueError):
 
 @dataclass
 class RenderContext:
-    """What a body may refer to: fact values by key, and FAQ addresses by slug (aliases included)."""
+    """What a body may refer to: fact values by key, public FAQ addresses by slug (aliases included), and the
+    slugs of FAQs readers cannot see (drafts), whose links show as plain words until they are published."""
 
     facts: dict = field(default_factory=dict)
     faq_urls: dict = field(default_factory=dict)
+    hidden_faqs: set = field(default_factory=set)
 
 
 def _site_path(value):
@@ -99,32 +107,56 @@ def _substitute_facts(source, facts):
 
 def render_markdown(source: str, context: RenderContext) -> str:
     """Turn a body into safe HTML, resolving {{ fact:KEY }} tokens and faq:SLUG links; raise RenderError."""
-    tokens = _markdown.parse(_substitute_facts(source, context.facts))
+    tokens = markdown.parse(_substitute_facts(source, context.facts))
     for block in tokens:
         if block.type in {"heading_open", "heading_close"} and block.tag == "h1":
             block.tag = "h2"  # the page template owns the only <h1>
+        unlink = False
         for token in block.children or ():
+            if token.type == "link_close" and unlink:
+                token.type, token.tag, unlink = "text", "", False
+                continue
             href = token.attrGet("href") if token.type == "link_open" else None
             if href and href.startswith("faq:"):
                 slug = href[4:]
-                if slug not in context.faq_urls:
+                if slug in context.faq_urls:
+                    token.attrSet("href", context.faq_urls[slug])
+                elif slug in context.hidden_faqs:
+                    token.type, token.tag, token.attrs, unlink = "text", "", {}, True  # the words stay, unlinked
+                else:
                     line = block.map[0] + 1 if block.map else None
                     raise RenderError(f"link to unknown FAQ 'faq:{slug}'", line)
-                token.attrSet("href", context.faq_urls[slug])
-    return sanitise(_markdown.renderer.render(tokens, _markdown.options, {}))
+    return sanitise(markdown.renderer.render(tokens, markdown.options, {}))
 
 
-def render_preview(source: str) -> str:
-    """The admin editor's live preview: the same renderer, bounded in size, errors shown in place."""
-    from django.conf import settings
+# --- HTML back to the words a reader sees ------------------------------------------------------------------------
 
-    from .models import current_render_context
+_BLOCK_TAGS = {
+    "p", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+    "h2", "h3", "h4", "h5", "h6",
+}  # fmt: skip
 
-    limit = settings.MARKDOWN_PREVIEW_MAX_CHARS
-    if len(source) > limit:
-        return f'<p class="preview-error">This answer is longer than {limit:,} characters; shorten it to preview.</p>'
-    try:
-        return render_markdown(source, current_render_context())
-    except RenderError as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        return f'<p class="preview-error">Cannot preview{where}: {escape(str(exc))}</p>'
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html):
+    """The words a reader sees in sanitised HTML, as one line of plain text (search index, structured data)."""
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    return " ".join(unescape("".join(collector.parts)).split())

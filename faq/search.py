@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
@@ -23,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import FAQ
+from .rendering import html_to_text
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -44,38 +43,9 @@ STOP_WORDS = frozenset(
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
-_BLOCK_TAGS = {
-    "p", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
-    "h2", "h3", "h4", "h5", "h6",
-}  # fmt: skip
 
 
 # --- text --------------------------------------------------------------------------------------------------------
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def html_to_text(html):
-    """The words a reader sees in sanitised HTML, as one line of plain text."""
-    collector = _TextCollector()
-    collector.feed(html or "")
-    collector.close()
-    return " ".join(unescape("".join(collector.parts)).split())
 
 
 def _index_text(text):

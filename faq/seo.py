@@ -6,7 +6,7 @@ them the way Django's json_script does.
 
 from django.conf import settings
 
-from .search import html_to_text
+from .rendering import html_to_text
 
 CONTEXT = "https://schema.org"
 PROGRAM_NAME = "Intensive outpatient program (IOP) for adult mental health"
@@ -96,7 +96,8 @@ def faq_data(faq, site, crumbs, page_url):
         "breadcrumb": {"@id": page_url + "#breadcrumb"},
     }
     if faq.reviewer:
-        page["reviewedBy"] = {"@type": "Person", "name": faq.reviewer}
+        name, credentials = faq.reviewer_name_and_credentials
+        page["reviewedBy"] = {"@type": "Person", "name": name, **({"jobTitle": credentials} if credentials else {})}
     if site:
         page["publisher"] = {"@id": clinic_id()}
     if faq.sources:

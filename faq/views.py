@@ -1,3 +1,4 @@
+import copy
 import sys
 
 from django.conf import settings
@@ -10,14 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from . import seo
 from .conditional import never_cache_private, public_page, set_last_modified, viewer_is_staff
+from .content import parse
 from .context_processors import site_info_for
 from .middleware import database_unavailable
-from .models import FAQ, Alias, Fact, Topic
-from .rendering import render_preview
+from .models import FAQ, Alias, Fact, Revision, Topic, current_render_context
+from .preview import render_preview
+from .rendering import RenderError, render_markdown
 from .search import search
 
 # How many questions a topic lists on the home page and the index; a topic with more links to its own pages.
@@ -135,15 +139,17 @@ def faq_detail(request, slug):
         _crumb(faq.question, faq.get_absolute_url()),
     ]
     related = faq.related_for_page()
+    waiting = _waiting_version(faq) if staff else None
     context = {
-        "faq": faq,
+        "faq": waiting or faq,
+        "waiting": waiting is not None,
         "related": related,
         "breadcrumbs": crumbs,
         "structured_data": seo.faq_data(faq, site, crumbs, seo.absolute(request.path)),
         **_meta(faq.question, faq.summary, og_type="article", noindex=not faq.is_published),
     }
     response = render(request, "faq/detail.html", context)
-    if not faq.is_published:
+    if not faq.is_published or staff:
         return never_cache_private(response)
     return set_last_modified(
         response,
@@ -152,6 +158,22 @@ def faq_detail(request, slug):
         site and site.updated_at,
         *(item.content_changed_at for item in related),
     )
+
+
+def _waiting_version(faq):
+    """For staff: the FAQ as a change waiting for review would make it (not saved), or None if none waits."""
+    revision = Revision.objects.pending().of("faq", faq.pk).first()
+    if revision is None:
+        return None
+    entry = parse(revision.text.encode(), revision.title, "faq")
+    shown = copy.copy(faq)
+    for name in ("question", "summary", "sources", "status", "reviewed", "reviewer", "review_months"):
+        setattr(shown, name, entry.data[name])
+    try:
+        shown.body_html = render_markdown(entry.body, current_render_context())
+    except RenderError as exc:
+        shown.body_html = format_html('<p class="preview-error">This version cannot be shown: {}</p>', str(exc))
+    return shown
 
 
 def search_page(request):

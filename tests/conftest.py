@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from faq.models import FAQ, Fact, Topic
+from tests.admin_forms import editor, reviewer, staff  # noqa: F401  (staff clients for any test)
 from tests.browser_support import browser, open_page  # noqa: F401  (Chromium fixtures for any test)
 
 
@@ -35,12 +36,16 @@ def write(tmp_path):
     return _write
 
 
-def faq_text(slug, *, question=None, topic="basics", related=(), body="An answer.", extra="", summary=None):
+def faq_text(
+    slug, *, question=None, topic="basics", related=(), body="An answer.", extra="", summary=None, reviewed="2026-01-15"
+):
+    """An FAQ file. A later `reviewed` is a new review stamp: a changed answer that carries one is published on
+    load; without one it waits for a clinical reviewer."""
     related_yaml = "".join(f"\n- {r}" for r in related) if related else " []"
     return (
         f"---\nquestion: {question or 'What is ' + slug.replace('-', ' ') + '?'}\nslug: {slug}\n"
         f"summary: {summary or 'A short summary of ' + slug + '.'}\ntopic: {topic}\nrelated:{related_yaml}\n"
-        f"order: 10\nreviewed: 2026-01-15\n{extra}---\n\n{body}\n"
+        f"order: 10\nreviewed: {reviewed}\n{extra}---\n\n{body}\n"
     )
 
 
@@ -59,6 +64,34 @@ def content_dir(write, tmp_path):
         "intake:\n- Call us.\n---\n\nWelcome to {{ fact:schedule }}.\n",
     )
     return tmp_path / "content"
+
+
+SOURCE_AND_REVIEWER = (
+    "reviewer: Dana Ortiz, LCSW\nsources:\n- title: NIMH, Psychotherapies\n"
+    "  url: https://www.nimh.nih.gov/health/topics/psychotherapies\n"
+)
+
+
+@pytest.fixture
+def site_content(content_dir, write):
+    """The small folder above, made to pass every content check as well (what staff edits must keep passing):
+    each FAQ has a reviewer, a source and two related FAQs, and another page links to it."""
+    write("faqs/alpha.md", faq_text("alpha", related=["beta", "gamma"], body="Alpha takes {{ fact:weekly-hours }}.",
+                                    extra=SOURCE_AND_REVIEWER, reviewed="2026-11-20"))  # fmt: skip
+    write("faqs/beta.md", faq_text("beta", related=["alpha", "gamma"], body="See [alpha](faq:alpha).",
+                                   extra=SOURCE_AND_REVIEWER, reviewed="2026-11-20"))  # fmt: skip
+    write(
+        "faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], extra=SOURCE_AND_REVIEWER, reviewed="2026-11-20")
+    )
+    return content_dir
+
+
+@pytest.fixture
+def site_loaded(db, site_content, settings):
+    """site_content loaded with the content checks on, as a real site is."""
+    settings.CONTENT_CHECKS_ON_LOAD = True
+    call_command("load_content", path=site_content, stdout=io.StringIO())
+    return site_content
 
 
 @pytest.fixture

@@ -1,76 +1,52 @@
+"""The staff admin: forms built from each kind's definition, the live preview, and what the admin refuses."""
+
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
-from faq.models import FAQ, Alias, Fact
-
-
-@pytest.fixture
-def staff(db):
-    user = User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
-    client = Client()
-    client.force_login(user)
-    return client
+from faq.models import FAQ, Alias, Fact, Revision
+from tests.admin_forms import approve, form_errors, post_change, saved
 
 
-def change_form_data(faq, **overrides):
-    data = {
-        "question": faq.question,
-        "slug": faq.slug,
-        "summary": faq.summary,
-        "topic": faq.topic_id,
-        "status": faq.status,
-        "order": faq.order,
-        "body": faq.body,
-        "reviewed": faq.reviewed.isoformat(),
-        "reviewer": faq.reviewer,
-        "sources": "NIMH | https://www.nimh.nih.gov/",
-        "related_links-TOTAL_FORMS": "0",
-        "related_links-INITIAL_FORMS": "0",
-        "aliases-TOTAL_FORMS": "0",
-        "aliases-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_admin_edit_changes_the_public_page_at_once(staff, client, make_faq):
-    faq = make_faq("editable")
-    response = staff.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="A **new** answer."))
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    html = client.get("/faq/editable/").content.decode()
+def test_an_edit_to_a_published_answer_waits_for_review_then_shows_with_the_reviewers_name(staff, client, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    saved(post_change(staff, faq, body="A **new** answer.", sources="NIMH | https://www.nimh.nih.gov/"))
+    html = client.get("/faq/gamma/").content.decode()
+    assert "A <strong>new</strong> answer." not in html
+    assert "An answer." in html
+    approve(staff)
+    html = client.get("/faq/gamma/").content.decode()
     assert "<p>A <strong>new</strong> answer.</p>" in html
     assert '<a href="https://www.nimh.nih.gov/">NIMH</a>' in html
+    assert "Reviewed by Dana Ortiz, LCSW, on" in html
 
 
-def test_admin_slug_change_keeps_the_old_address_as_a_redirect(staff, client, make_faq):
-    faq = make_faq("old-slug")
-    staff.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, slug="new-slug"))
-    assert Alias.objects.get(slug="old-slug").faq_id == faq.pk
-    response = client.get("/faq/old-slug/")
+def test_admin_slug_change_keeps_the_old_address_as_a_redirect(staff, client, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    saved(post_change(staff, faq, slug="new-slug"))
+    approve(staff)
+    assert Alias.objects.get(slug="gamma").faq_id == faq.pk
+    response = client.get("/faq/gamma/")
     assert (response.status_code, response["Location"]) == (301, "/faq/new-slug/")
 
 
-def test_admin_rejects_an_unknown_fact_token_with_a_form_error(staff, make_faq):
-    faq = make_faq("x")
-    response = staff.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="{{ fact:nope }}"))
+def test_admin_rejects_an_unknown_fact_token_with_a_form_error(staff, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    response = post_change(staff, faq, body="{{ fact:nope }}")
     assert response.status_code == 200
-    assert "unknown fact" in str(response.context["adminform"].form.errors["body"])
+    assert "Line 1: unknown fact 'nope' in {{ fact:nope }}" in str(form_errors(response)["body"])
 
 
-def test_admin_rejects_sources_without_https(staff, make_faq):
-    faq = make_faq("x")
-    response = staff.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, sources="Site | http://a.example"))
-    assert "must start with https://" in str(response.context["adminform"].form.errors["sources"])
+def test_admin_rejects_sources_without_https(staff, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    response = post_change(staff, faq, sources="Site | http://a.example")
+    assert "source 1 (http://a.example) is not https" in str(form_errors(response)["sources"]).lower()
 
 
-def test_fact_value_change_in_admin_rerenders_answers(fact, make_faq):
-    hours = fact("hours", "9 hours")
-    faq = make_faq("uses-fact", body="About {{ fact:hours }}.")
-    hours.value = "12 hours"
-    hours.save()
-    faq.refresh_from_db()
-    assert faq.body_html == "<p>About 12 hours.</p>\n"
+def test_an_approved_fact_change_renders_every_answer_that_uses_it_again(staff, site_loaded):
+    saved(post_change(staff, Fact.objects.get(key="weekly-hours"), value="12 hours a week"))
+    assert FAQ.objects.get(slug="alpha").body_html == "<p>Alpha takes 9 to 19 hours a week.</p>\n"
+    approve(staff)
+    assert FAQ.objects.get(slug="alpha").body_html == "<p>Alpha takes 12 hours a week.</p>\n"
 
 
 def test_faq_list_and_edit_pages_load(staff, make_faq):
@@ -85,7 +61,21 @@ def test_preview_renders_with_the_sanitising_renderer(staff, fact):
     fact("hours", "9 hours")
     response = staff.post("/staff/markdown/preview/", {"content": "**{{ fact:hours }}** <script>x()</script>"})
     assert response.status_code == 200
-    assert response.content.decode().startswith("<p><strong>9 hours</strong> &lt;script&gt;")
+    assert "<p><strong>9 hours</strong> &lt;script&gt;" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+
+
+def test_preview_shows_the_reading_grade_and_names_the_hardest_sentence(staff):
+    easy = "You come to a group. A kind person leads it. You talk and you listen. You can go home each day."
+    hard = (
+        "Comprehensive multidisciplinary psychotherapeutic interventions demonstrate considerable effectiveness "
+        "overall."
+    )
+    html = staff.post("/staff/markdown/preview/", {"content": f"{easy}\n\n{hard}"}).content.decode()
+    assert "Reading grade" in html and "Too hard" in html
+    assert "Line 3: “Comprehensive multidisciplinary" in html
+    html = staff.post("/staff/markdown/preview/", {"content": easy + " " + easy}).content.decode()
+    assert "Good." in html
 
 
 def test_preview_refuses_anonymous_users(client, db):
@@ -115,13 +105,15 @@ def test_markdownx_own_open_endpoints_are_not_mounted(client, db):
     assert client.post("/markdownx/upload/").status_code == 404
 
 
-def test_fact_key_in_use_cannot_be_renamed(staff, fact, make_faq):
-    hours = fact("hours", "9 hours")
-    make_faq("uses", body="{{ fact:hours }}")
-    response = staff.post(
-        f"/admin/faq/fact/{hours.pk}/change/",
-        {"key": "weekly", "label": "Hours", "value": "9 hours", "order": 0, "body": ""},
-    )
-    assert "change them first" in str(response.context["adminform"].form.errors["key"])
-    assert Fact.objects.get(pk=hours.pk).key == "hours"
-    assert FAQ.objects.get(slug="uses").body_html == "<p>9 hours</p>\n"
+def test_fact_key_in_use_cannot_be_renamed(staff, site_loaded):
+    hours = Fact.objects.get(key="weekly-hours")
+    response = post_change(staff, hours, key="weekly")
+    assert "change them first: “What is alpha?”" in str(form_errors(response)["key"])
+    assert Fact.objects.get(pk=hours.pk).key == "weekly-hours"
+    assert not Revision.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/admin/faq/faq/", "/admin/faq/revision/", "/admin/faq/faq/due/"])
+def test_editor_and_reviewer_can_open_the_staff_lists(editor, reviewer, path):
+    assert editor.get(path).status_code == 200
+    assert reviewer.get(path).status_code == 200

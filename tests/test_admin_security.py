@@ -12,9 +12,9 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from faq.editors import EDITOR_GROUP
-from faq.models import FAQ
-from tests.test_admin import change_form_data
+from faq.editors import EDITOR_GROUP, REVIEWER_GROUP
+from faq.models import FAQ, Revision
+from tests.admin_forms import post_change, saved
 
 PASSWORD = "pw-for-tests-only"
 HERE = {"REMOTE_ADDR": "203.0.113.5"}
@@ -79,8 +79,16 @@ def test_migrate_creates_the_editors_group_with_faq_permissions_only(db):
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert apps == {"faq"}
     assert {"change_faq", "add_faq", "view_faq", "change_fact", "change_topic", "change_siteinfo"} <= codenames
-    assert {"delete_relatedfaq", "delete_alias"} <= codenames
-    assert not codenames & {"delete_faq", "delete_fact", "delete_topic"}
+    assert "view_revision" in codenames
+    assert not codenames & {"delete_faq", "delete_fact", "delete_topic", "add_siteinfo", "approve_revision"}
+    assert not codenames & {"change_revision", "add_reviewerprofile", "change_reviewerprofile"}
+
+
+def test_migrate_creates_the_clinical_reviewers_group_who_may_also_approve(db):
+    group = Group.objects.get(name=REVIEWER_GROUP)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    editors = set(Group.objects.get(name=EDITOR_GROUP).permissions.values_list("codename", flat=True))
+    assert codenames == editors | {"approve_revision", "view_reviewerprofile"}
 
 
 def test_create_editor_group_command_restores_the_permissions(db):
@@ -93,11 +101,12 @@ def test_create_editor_group_command_restores_the_permissions(db):
     assert f'"{EDITOR_GROUP}": {count} permissions' in out.getvalue()
 
 
-def test_editor_can_edit_an_faq_in_the_admin(editor, make_faq):
-    faq = make_faq("editable")
-    response = editor.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="Edited by an editor."))
-    assert response.status_code == 302
-    assert FAQ.objects.get(pk=faq.pk).body == "Edited by an editor."
+def test_editor_can_change_an_faq_in_the_admin_which_then_waits_for_review(editor, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    saved(post_change(editor, faq, body="Edited by an editor."))
+    assert FAQ.objects.get(pk=faq.pk).body == "An answer."
+    [revision] = Revision.objects.pending()
+    assert "Edited by an editor." in revision.text and revision.created_by.username == "dana"
 
 
 @pytest.mark.parametrize("path", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"])

@@ -44,7 +44,7 @@ NOT_ALLOWED_TAG = "YAML tag 'tag:yaml.org,2002:python/{}' is not allowed; remove
 NOT_A_MAPPING = "front matter must be 'key: value' lines, not a list or a single value"
 BRACKETS = "brackets [ ] are nested more than 10 deep; a link needs one pair"
 BAD_DATE = "reviewed must be a date written YYYY-MM-DD, e.g. 2026-01-31 (got {})"
-FIELDS = "question, slug, summary, topic, related, order, reviewed, reviewer, sources, status, aliases"
+FIELDS = "question, slug, summary, topic, related, order, reviewed, reviewer, review_months, sources, status, aliases"
 BIG = delta(body="a" * 262_144)
 
 

@@ -15,6 +15,8 @@ from tests.conftest import REPO, faq_text
 
 TODAY = datetime.date(2026, 11, 28)
 SOURCE = "sources:\n- title: NIMH, Psychotherapies\n  url: https://www.nimh.nih.gov/health/topics/psychotherapies\n"
+REVIEWER = "reviewer: Dana Ortiz, LCSW\n"
+SITE = "---\nname: T\nphone: (617) 555-0142\naddress: A\nhours: B\nintake:\n- a\n---\n\n"
 LONG_WORDS = (
     "Comprehensive multidisciplinary psychotherapeutic interventions demonstrate considerable effectiveness "
     "regarding generalized anxiety disorders, characteristically accompanied by physiological hyperarousal, "
@@ -22,7 +24,7 @@ LONG_WORDS = (
 )
 
 
-def faq(slug, related, body="You meet with a small group. A therapist leads it.", extra=SOURCE, **kwargs):
+def faq(slug, related, body="You meet with a small group. A therapist leads it.", extra=SOURCE + REVIEWER, **kwargs):
     return faq_text(slug, related=related, body=body, extra=extra, **kwargs)
 
 
@@ -34,7 +36,7 @@ def good(write, tmp_path):
     write("faqs/alpha.md", faq("alpha", ["beta", "gamma"], body="You come for {{ fact:weekly-hours }}."))
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"]))
     write("faqs/gamma.md", faq("gamma", ["alpha", "beta"]))
-    write("site.md", "---\nname: Test\nphone: '1'\naddress: A\nhours: B\nintake:\n- Call us.\n---\n\nWelcome.\n")
+    write("site.md", SITE + "Welcome.\n")
     return tmp_path / "content"
 
 
@@ -52,16 +54,36 @@ def test_a_folder_that_follows_the_rules_has_no_findings(good):
 def test_answer_above_grade_8_is_an_error_that_shows_the_grade(good, write):
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body=LONG_WORDS))
     [found] = findings(good)
-    assert found.startswith("content/faqs/beta.md:16: error: the answer reads at grade ")
-    grade = float(found.split("grade ")[1].split(";")[0])
+    assert found.startswith("content/faqs/beta.md:17: error: the answer reads at grade ")
+    grade = float(found.split("grade ")[1].split(" ")[0])
     assert grade > 8
-    assert "the limit is grade 8" in found
+    assert "by Flesch-Kincaid (limit 8)" in found
+
+
+def test_grade_error_names_the_hardest_sentence_and_its_line_and_the_hardest_words(good, write):
+    easy = "You meet with a small group of people each day. A kind therapist leads the group and helps you."
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body=f"{easy}\n\n{easy}\n\n{LONG_WORDS}"))
+    [found] = findings(good)
+    assert 'Hardest sentences: line 21 "Comprehensive multidisciplinary' in found
+    assert "Plainer words for: " in found and "multidisciplinary" in found.split("Plainer words for: ")[1]
+
+
+def test_answer_with_plain_grade_but_unfamiliar_words_fails_dale_chall(good, write):
+    body = "Rx meds can quell dread. Jot each dose. Log each lapse.\n\nA copay is due. Crave less. Nab a refill."
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body=body))
+    [found] = findings(good)
+    assert "by Dale-Chall (limit: under 7)" in found
+    assert "Flesch-Kincaid" not in found
 
 
 def test_grade_is_measured_after_facts_are_filled_in(good, write):
-    write("facts/jargon.md", f"---\nkey: jargon\nlabel: J\nvalue: {LONG_WORDS.rstrip('.')}\norder: 2\n---\n")
-    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="{{ fact:jargon }}."))
-    assert any("beta.md:16: error: the answer reads at grade" in f for f in findings(good))
+    jargon = "comprehensive multidisciplinary psychotherapeutic interventions for generalized anxiety disorders"
+    write("facts/jargon.md", f"---\nkey: jargon\nlabel: J\nvalue: {jargon}\norder: 2\n---\n")
+    write(
+        "faqs/beta.md",
+        faq("beta", ["alpha", "gamma"], body="{{ fact:jargon }}, {{ fact:jargon }} and {{ fact:jargon }}."),
+    )
+    assert any("beta.md:17: error: the answer reads at grade" in f for f in findings(good))
 
 
 def test_grade_ignores_markdown_link_addresses_and_headings():
@@ -81,7 +103,7 @@ def test_a_number_like_level_2_1_is_not_read_as_two_sentences():
 
 
 def test_site_intro_is_held_to_the_same_reading_level(good, write):
-    write("site.md", f"---\nname: T\nphone: '1'\naddress: A\nhours: B\nintake:\n- a\n---\n\n{LONG_WORDS}\n")
+    write("site.md", f"{SITE}{LONG_WORDS}\n")
     assert any(f.startswith("content/site.md:10: error: the text reads at grade") for f in findings(good))
 
 
@@ -89,7 +111,7 @@ def test_sentence_over_30_words_is_a_warning_at_its_line(good, write):
     long_sentence = " ".join(["we"] * 31) + "."
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body=f"This is short.\nThis is too.\n{long_sentence}"))
     assert findings(good) == [
-        'content/faqs/beta.md:18: warning: a sentence has 31 words (over 30): "we we we we we we we we we we we we '
+        'content/faqs/beta.md:19: warning: a sentence has 31 words (over 30): "we we we we we we we we we we we we '
         'we we we we we we we we…"; split it'
     ]
 
@@ -97,7 +119,7 @@ def test_sentence_over_30_words_is_a_warning_at_its_line(good, write):
 def test_paragraph_over_five_sentences_is_a_warning(good, write):
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="Go. " * 5 + "\n\nStay. " * 1 + "Rest. " * 5))
     assert findings(good) == [
-        "content/faqs/beta.md:18: warning: a paragraph has 6 sentences (over 5); break it up",
+        "content/faqs/beta.md:19: warning: a paragraph has 6 sentences (over 5); break it up",
     ]
 
 
@@ -111,7 +133,7 @@ def test_list_items_are_not_one_long_paragraph(good, write):
 
 
 def test_faq_without_sources_is_an_error(good, write):
-    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=""))
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=REVIEWER))
     assert findings(good) == [
         "content/faqs/beta.md:1: error: no sources; list at least one (title and https url) where a reader can "
         "check the facts"
@@ -119,7 +141,7 @@ def test_faq_without_sources_is_an_error(good, write):
 
 
 def test_source_that_is_not_https_is_an_error(good, write):
-    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=SOURCE.replace("https://", "http://")))
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=SOURCE.replace("https://", "http://") + REVIEWER))
     assert findings(good) == [
         "content/faqs/beta.md:11: error: source 1 (http://www.nimh.nih.gov/health/topics/psychotherapies) is not "
         "https; use the https:// address"
@@ -151,14 +173,34 @@ def test_missing_reviewed_date_is_an_error(good):
     ]
 
 
-def test_review_older_than_12_months_is_a_warning(good):
-    assert findings(good, today=datetime.date(2027, 1, 15)) == []
+def test_a_review_due_within_30_days_is_a_warning_and_an_overdue_one_an_error(good):
+    assert findings(good, today=datetime.date(2026, 12, 15)) == []
+    soon = findings(good, today=datetime.date(2026, 12, 16))
+    assert soon[0] == "content/faqs/alpha.md:10: warning: review due on 2027-01-15 (in 30 days)"
+    assert findings(good, today=datetime.date(2027, 1, 15))[0].startswith("content/faqs/alpha.md:10: warning")
     late = findings(good, today=datetime.date(2027, 1, 16))
     assert len(late) == 3
     assert late[0] == (
-        "content/faqs/alpha.md:10: warning: last reviewed 2026-01-15, over 12 months ago; have a clinician check it "
-        "and update the date"
+        "content/faqs/alpha.md:10: error: review overdue since 2027-01-15 (reviewed 2026-01-15, due every 12 "
+        "months); have a clinician check it, then update 'reviewed'"
     )
+
+
+def test_answers_that_change_often_are_due_every_6_months(good, write):
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=SOURCE + REVIEWER + "review_months: 6\n"))
+    late = findings(good, today=datetime.date(2026, 7, 16))
+    assert late == [
+        "content/faqs/beta.md:10: error: review overdue since 2026-07-15 (reviewed 2026-01-15, due every 6 months); "
+        "have a clinician check it, then update 'reviewed'"
+    ]
+
+
+def test_an_answer_without_a_reviewer_is_an_error(good, write):
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], extra=SOURCE))
+    assert findings(good) == [
+        "content/faqs/beta.md:1: error: no reviewer; write who reviewed it, at least a role and credentials "
+        "(e.g. “Clinical director, LCSW”)"
+    ]
 
 
 def test_review_date_in_the_future_is_an_error(good):
@@ -171,7 +213,7 @@ def test_review_date_in_the_future_is_an_error(good):
 def test_retyped_fact_range_is_a_warning(good, write):
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="It takes 9 to 19 hours a week."))
     assert findings(good) == [
-        "content/faqs/beta.md:16: warning: \"9 to 19\" repeats the fact 'weekly-hours'; write "
+        "content/faqs/beta.md:17: warning: \"9 to 19\" repeats the fact 'weekly-hours'; write "
         "{{ fact:weekly-hours }} so the page changes when the fact does"
     ]
 
@@ -181,21 +223,21 @@ def test_retyped_fact_range_is_a_warning(good, write):
 
 def test_fewer_than_two_related_is_an_error(good, write):
     write("faqs/beta.md", faq("beta", ["alpha"]))
-    assert findings(good) == [
-        "content/faqs/beta.md:6: error: 1 related FAQ(s) that readers can see; list at least 2 under 'related'"
-    ]
+    assert findings(good) == ["content/faqs/beta.md:6: error: 1 related FAQ(s); list at least 2 under 'related'"]
 
 
-def test_related_draft_does_not_count_for_a_published_faq(good, write):
-    write("faqs/delta.md", faq("delta", ["alpha", "beta"], extra=SOURCE + "status: draft\n"))
+def test_a_related_draft_leaves_fewer_for_readers_which_is_a_warning(good, write):
+    write("faqs/delta.md", faq("delta", ["alpha", "beta"], extra=SOURCE + REVIEWER + "status: draft\n"))
     write("faqs/beta.md", faq("beta", ["alpha", "delta"]))
-    assert "content/faqs/beta.md:6: error: 1 related FAQ(s) that readers can see" in findings(good)[0]
+    assert findings(good) == [
+        "content/faqs/beta.md:6: warning: only 1 related FAQ(s) readers can see (delta is a draft); add another"
+    ]
 
 
 def test_faq_no_other_page_links_to_is_an_error(good, write):
     write("faqs/delta.md", faq("delta", ["alpha", "beta"]))
     assert findings(good) == [
-        "content/faqs/delta.md:3: error: no other page links to this FAQ; add it to another FAQ's 'related' list "
+        "content/faqs/delta.md:3: error: no other page links to this FAQ; add it to another FAQ's related list "
         "or link to it with [words](faq:delta)"
     ]
 
@@ -205,27 +247,43 @@ def test_faq_no_other_page_links_to_is_an_error(good, write):
     [
         ("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="See [delta](faq:delta).")),
         ("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="See [delta](faq:old-delta).")),
-        ("site.md", "---\nname: T\nphone: '1'\naddress: A\nhours: B\nintake:\n- a\n---\n\n[Delta](faq:delta).\n"),
+        ("site.md", SITE + "[Delta](faq:delta).\n"),
     ],
     ids=["link in an answer", "link to an old address", "link in the site intro"],
 )
 def test_a_link_from_another_page_counts(good, write, where, text):
-    write("faqs/delta.md", faq("delta", ["alpha", "beta"], extra=SOURCE + "aliases:\n- old-delta\n"))
+    write("faqs/delta.md", faq("delta", ["alpha", "beta"], extra=SOURCE + REVIEWER + "aliases:\n- old-delta\n"))
     write(where, text)
     assert findings(good) == []
 
 
-def test_links_from_a_draft_or_from_itself_do_not_count(good, write):
+def test_a_link_from_itself_does_not_count(good, write):
     write("faqs/delta.md", faq("delta", ["alpha", "beta"], body="See [me](faq:delta)."))
-    write("faqs/draft.md", faq("draft", ["delta", "alpha"], extra=SOURCE + "status: draft\n"))
     assert "content/faqs/delta.md:3: error: no other page links to this FAQ" in "\n".join(findings(good))
+
+
+def test_links_only_from_drafts_are_a_warning(good, write):
+    write("faqs/delta.md", faq("delta", ["alpha", "beta"]))
+    write("faqs/draft.md", faq("draft", ["delta", "alpha"], extra=SOURCE + REVIEWER + "status: draft\n"))
+    assert findings(good) == [
+        "content/faqs/delta.md:3: warning: only drafts link to this FAQ (FAQ draft); readers reach it from the index "
+        "and its topic only"
+    ]
+
+
+def test_a_published_answer_linking_to_a_draft_is_a_warning(good, write):
+    write("faqs/draft.md", faq("draft", ["alpha", "beta"], extra=SOURCE + REVIEWER + "status: draft\n"))
+    write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="Read [the draft](faq:draft)."))
+    assert findings(good) == [
+        "content/faqs/beta.md:17: warning: links to the draft FAQ 'draft'; readers see the words without a link"
+    ]
 
 
 def test_problems_in_a_draft_are_warnings_not_errors(good, write):
     write("faqs/draft.md", faq("draft", ["alpha"], body=LONG_WORDS, extra="status: draft\n"))
     found = check(read_tree(good), today=TODAY)
     assert {f.level for f in found} == {WARNING}
-    assert len(found) == 3
+    assert len(found) == 4  # reading level, related FAQs, sources, reviewer
     assert all("a draft, so not yet an error" in f.message for f in found)
 
 
@@ -295,19 +353,19 @@ def run_load(root):
 
 
 def test_check_content_exits_1_and_lists_errors_by_file_and_line(good, write):
-    write("faqs/beta.md", faq("beta", ["alpha"], extra=""))
+    write("faqs/beta.md", faq("beta", ["alpha"], extra=""))  # no sources, no reviewer, one related
     out, err, code = run_check(good)
     assert code == 1
     assert "content/faqs/beta.md:1: error: no sources" in err
     assert "content/faqs/beta.md:6: error: 1 related FAQ(s)" in err
-    assert "2 error(s), 0 warning(s) in 3 FAQs." in err
+    assert "3 error(s), 0 warning(s) in 3 FAQs." in err
 
 
 def test_check_content_prints_warnings_and_exits_0(good, write):
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"], body="It takes 9 to 19 hours a week."))
     out, err, code = run_check(good)
     assert (code, err) == (0, "")
-    assert "content/faqs/beta.md:16: warning: \"9 to 19\" repeats the fact 'weekly-hours'" in out
+    assert "content/faqs/beta.md:17: warning: \"9 to 19\" repeats the fact 'weekly-hours'" in out
     assert "0 error(s), 1 warning(s) in 3 FAQs." in out
 
 

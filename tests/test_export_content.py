@@ -199,18 +199,19 @@ def test_exported_dates_are_iso(loaded, reviewed):
     assert f"reviewed: {reviewed.isoformat()}\n" in (loaded / "faqs" / "gamma.md").read_text()
 
 
-def test_admin_entry_whose_file_name_belongs_to_another_entry_is_named_and_nothing_is_written(loaded, write):
+def test_admin_entry_whose_file_name_belongs_to_another_entry_is_named_and_the_others_are_written(loaded, write):
     write("faqs/misnamed.md", faq_text("delta"))
     run("load_content", loaded)
     FAQ.objects.create(
         question="Q?", slug="misnamed", summary="S.", topic=Topic.objects.get(slug="basics"), body="B.",
         reviewed=datetime.date(2026, 1, 1),
     )  # fmt: skip
-    before = files(loaded)
-    code, _, err = run("export_content", loaded)
+    code, out, err = run("export_content", loaded)
     assert code == 1
     assert (
         "FAQ misnamed: its file name faqs/misnamed.md is the file of FAQ delta; change the slug in the admin"
         in err.splitlines()
     )
-    assert files(loaded) == before
+    assert "1 problem(s) found; those entries were not written; the others were." in err
+    assert "slug: delta\n" in (loaded / "faqs" / "misnamed.md").read_text()
+    assert out.splitlines()[-1].endswith("1 entries not written")

@@ -1,23 +1,15 @@
-"""History and undo: every change is kept with who made it and why, and staff can restore any version."""
+"""History and undo: every change is kept with who made it and why; staff can restore any version, and a restore
+is a change like any other (it waits for a clinical reviewer)."""
 
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.utils import timezone
 
-from faq.models import FAQ, Fact, SiteInfo, Topic
-from tests.conftest import faq_text
-from tests.test_admin import change_form_data
-
-
-@pytest.fixture
-def staff(db):
-    user = User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
-    client = Client()
-    client.force_login(user)
-    return client
+from faq.models import FAQ, Fact, Revision, SiteInfo, Topic
+from tests.admin_forms import approve, ids, post_change, saved
+from tests.conftest import SOURCE_AND_REVIEWER, faq_text
 
 
 def load(path, *args):
@@ -33,28 +25,16 @@ def related_slugs(slug):
     return list(FAQ.objects.get(slug=slug).related_links.values_list("target__slug", flat=True))
 
 
-def edit_in_admin(staff, slug, *, drop_related=(), **fields):
-    """Post the FAQ's change form as staff would, removing the named related FAQs."""
-    faq = FAQ.objects.get(slug=slug)
-    data = change_form_data(faq, **fields)
-    links = list(faq.related_links.select_related("target"))
-    data["related_links-TOTAL_FORMS"] = data["related_links-INITIAL_FORMS"] = str(len(links))
-    for i, link in enumerate(links):
-        data.update({f"related_links-{i}-{name}": value for name, value in [
-            ("id", link.pk), ("faq", faq.pk), ("target", link.target_id), ("position", link.position)]})  # fmt: skip
-        if link.target.slug in drop_related:
-            data[f"related_links-{i}-DELETE"] = "on"
-    response = staff.post(f"/admin/faq/faq/{faq.pk}/change/", data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return faq.pk
-
-
 def restore(staff, model_name, pk, version):
     """Open a version from the History page and press Revert, posting the form exactly as it is shown."""
     page = staff.get(f"/admin/faq/{model_name}/{pk}/history/{version.history_id}/")
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {field.html_name: field.value() for field in form if field.value() is not None}
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is not None:
+            data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else value
     response = staff.post(f"/admin/faq/{model_name}/{pk}/history/{version.history_id}/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     return response
@@ -77,7 +57,8 @@ def test_an_unchanged_load_records_no_version(loaded):
 
 
 def test_a_changed_file_records_one_version_with_the_new_content(loaded, write):
-    write("faqs/gamma.md", faq_text("gamma", related=["beta"], body="New.", extra="aliases:\n- old-gamma\n"))
+    changed = faq_text("gamma", related=["beta"], body="New.", extra="aliases:\n- old-gamma\n", reviewed="2026-02-01")
+    write("faqs/gamma.md", changed)
     load(loaded)
     latest = FAQ.history.filter(slug="gamma").latest()
     assert (latest.history_type, latest.body, latest.history_change_reason) == ("~", "New.", "load_content")
@@ -93,98 +74,133 @@ def test_a_fact_change_records_the_fact_but_not_the_answers_rendered_again(loade
     assert FAQ.objects.get(slug="alpha").body_html == "<p>Alpha takes 12 hours a week.</p>\n"
 
 
-def test_an_admin_edit_records_who_made_it_and_the_links_as_saved(loaded, staff):
-    edit_in_admin(staff, "gamma", body="Edited in the admin.", drop_related=["beta"])
+def test_an_approved_admin_edit_records_the_approval_and_the_links_as_saved(site_loaded, staff):
+    gamma = FAQ.objects.get(slug="gamma")
+    saved(post_change(staff, gamma, body="Edited in the admin.", related=ids("beta", "alpha")))
+    approve(staff, note="Checked against NIMH.")
     latest = FAQ.history.filter(slug="gamma").latest()
     assert (latest.history_user.username, latest.body) == ("admin", "Edited in the admin.")
-    assert latest.links == {"related": ["alpha"], "aliases": []}
+    assert latest.history_change_reason == "approved by Dana Ortiz, LCSW"
+    assert latest.links == {"related": ["beta", "alpha"], "aliases": []}
+    page = staff.get(f"/admin/faq/faq/{gamma.pk}/history/").content.decode()
+    assert "Approved and published" in page and "Checked against NIMH." in page
 
 
-def test_staff_restore_an_admin_edit_that_a_forced_load_replaced(loaded, write, staff):
-    pk = edit_in_admin(staff, "gamma", body="Edited in the admin.", drop_related=["beta"])
-    admin_version = FAQ.history.filter(id=pk).latest()
-    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
-    assert load(loaded)[0] == 3
-    assert load(loaded, "--force")[0] == 0
-    assert FAQ.objects.get(pk=pk).body == "Edited in the file."
-    assert FAQ.history.filter(id=pk).latest().history_change_reason == "load_content --force (replaced an admin edit)"
+def test_staff_restore_an_admin_edit_that_a_forced_load_replaced(site_loaded, write, staff):
+    gamma = FAQ.objects.get(slug="gamma")
+    saved(post_change(staff, gamma, body="Edited in the admin.", related=ids("beta", "alpha")))
+    approve(staff)
+    admin_version = FAQ.history.filter(id=gamma.pk).latest()
+    other_reviewer = SOURCE_AND_REVIEWER.replace("Dana Ortiz, LCSW", "Sam Lee, PsyD")
+    today = timezone.localdate().isoformat()  # a new review stamp: the same day as the approval, another reviewer
+    file_version = faq_text(
+        "gamma", related=["alpha", "beta"], body="Edited in the file.", extra=other_reviewer, reviewed=today
+    )
+    write("faqs/gamma.md", file_version)
+    assert load(site_loaded)[0] == 3
+    assert load(site_loaded, "--force", "gamma")[0] == 0
+    assert FAQ.objects.get(pk=gamma.pk).body == "Edited in the file."
+    forced = FAQ.history.filter(id=gamma.pk).latest()
+    assert forced.history_change_reason == "load_content --force (replaced an admin edit)"
 
-    history_page = staff.get(f"/admin/faq/faq/{pk}/history/").content.decode()
+    history_page = staff.get(f"/admin/faq/faq/{gamma.pk}/history/").content.decode()
     assert "load_content --force (replaced an admin edit)" in history_page
-    assert "related: alpha; earlier addresses: none" in history_page
-    assert "<strong>Answer:</strong>" in history_page
+    assert "related: beta, alpha; earlier addresses: none" in history_page
     assert "fingerprint" not in history_page.lower()
-    restore(staff, "faq", pk, admin_version)
+    restore(staff, "faq", gamma.pk, admin_version)
+    assert FAQ.objects.get(pk=gamma.pk).body == "Edited in the file."  # a restore waits for review too
+    revision = Revision.objects.pending().get()
+    assert revision.origin.startswith("a restore of the version of ")
+    approve(staff, revision)
 
-    gamma = FAQ.objects.get(pk=pk)
-    assert (gamma.body, gamma.body_html) == ("Edited in the admin.", "<p>Edited in the admin.</p>\n")
-    assert related_slugs("gamma") == ["alpha"]
-    latest = FAQ.history.filter(id=pk).latest()
-    assert latest.history_user.username == "admin"
-    assert latest.history_change_reason.startswith("restored the version of ")
-    assert latest.links == {"related": ["alpha"], "aliases": []}
-    code, out, _ = load(loaded)
+    restored = FAQ.objects.get(pk=gamma.pk)
+    assert (restored.body, restored.body_html) == ("Edited in the admin.", "<p>Edited in the admin.</p>\n")
+    assert related_slugs("gamma") == ["beta", "alpha"]
+    code, out, _ = load(site_loaded)
     assert code == 0
     assert "kept admin edit (file unchanged since the last load): FAQ gamma" in out
-    assert FAQ.objects.get(pk=pk).body == "Edited in the admin."
+    assert FAQ.objects.get(pk=gamma.pk).body == "Edited in the admin."
 
 
-def test_a_faq_deleted_in_the_admin_is_restored_with_its_links(loaded, write, staff, client):
-    write(
-        "faqs/beta.md",
-        faq_text("beta", related=["alpha"], body="See [alpha](faq:alpha).", extra="aliases:\n- old-beta\n"),
+@pytest.fixture
+def with_delta(site_loaded, write):
+    """A fourth FAQ that alpha lists last, so it can be deleted without leaving any page short of links."""
+    alpha = faq_text(
+        "alpha", related=["beta", "gamma", "delta"], body="Alpha takes {{ fact:weekly-hours }}.",
+        extra=SOURCE_AND_REVIEWER, reviewed="2026-11-21",
+    )  # fmt: skip
+    write("faqs/alpha.md", alpha)
+    delta = faq_text(
+        "delta", related=["alpha", "beta"], extra=SOURCE_AND_REVIEWER + "aliases:\n- old-delta\n", reviewed="2026-11-21"
     )
-    load(loaded)
-    beta = FAQ.objects.get(slug="beta")
-    assert staff.post(f"/admin/faq/faq/{beta.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not FAQ.objects.filter(pk=beta.pk).exists()
-    assert (related_slugs("alpha"), related_slugs("gamma")) == ([], ["alpha"])
+    write("faqs/delta.md", delta)
+    assert load(site_loaded)[0] == 0
+    return site_loaded
+
+
+def test_a_deleted_faq_is_restored_with_its_links_after_review(with_delta, staff, client):
+    delta = FAQ.objects.get(slug="delta")
+    assert staff.post(f"/admin/faq/faq/{delta.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert FAQ.objects.filter(pk=delta.pk).exists()  # deleting a public answer waits for review
+    approve(staff)
+    assert not FAQ.objects.filter(pk=delta.pk).exists()
+    assert related_slugs("alpha") == ["beta", "gamma"]
 
     deleted_page = staff.get("/admin/faq/faq/deleted/").content.decode()
-    assert f'href="/admin/faq/faq/{beta.pk}/history/"' in deleted_page
-    assert "What is beta?" in deleted_page
-    assert 'href="/admin/faq/faq/deleted/"' in staff.get("/admin/faq/faq/").content.decode()
-    deletion = FAQ.history.get(id=beta.pk, history_type="-")
-    assert deletion.history_user.username == "admin"
-    assert staff.get(f"/admin/faq/faq/{beta.pk}/history/").status_code == 200
-    restore(staff, "faq", beta.pk, deletion)
+    assert f'href="/admin/faq/faq/{delta.pk}/history/"' in deleted_page
+    deletion = FAQ.history.get(id=delta.pk, history_type="-")
+    assert deletion.history_change_reason == "deleted, approved by Dana Ortiz, LCSW"
+    restore(staff, "faq", delta.pk, deletion)
+    approve(staff)
 
-    restored = FAQ.objects.get(pk=beta.pk)
-    assert (restored.slug, restored.body) == ("beta", "See [alpha](faq:alpha).")
-    assert '<a href="/faq/alpha/"' in restored.body_html
-    assert related_slugs("beta") == ["alpha"]
-    assert list(restored.aliases.values_list("slug", flat=True)) == ["old-beta"]
-    assert (related_slugs("alpha"), related_slugs("gamma")) == (["beta"], ["alpha", "beta"])
-    assert client.get("/faq/old-beta/")["Location"] == "/faq/beta/"
-    assert "link to 'beta' put back" in FAQ.history.filter(slug="alpha").latest().history_change_reason
+    restored = FAQ.objects.get(pk=delta.pk)
+    assert (restored.slug, restored.body) == ("delta", "An answer.")
+    assert related_slugs("delta") == ["alpha", "beta"]
+    assert list(restored.aliases.values_list("slug", flat=True)) == ["old-delta"]
+    assert related_slugs("alpha") == ["beta", "gamma", "delta"]
+    assert client.get("/faq/old-delta/")["Location"] == "/faq/delta/"
     assert "Nothing has been deleted." in staff.get("/admin/faq/faq/deleted/").content.decode()
-    code, out, _ = load(loaded)
-    assert (code, out.splitlines()[-1]) == (0, "0 created, 0 updated, 7 unchanged")
 
 
-def test_restoring_a_fact_renders_the_answers_that_use_it_again(loaded, staff):
+def test_deleting_an_faq_that_other_pages_need_is_refused_with_the_reason(site_loaded, staff):
+    beta = FAQ.objects.get(slug="beta")
+    response = staff.post(f"/admin/faq/faq/{beta.pk}/delete/", {"post": "yes"}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Not deleted: “What is alpha?” would list fewer than 2 related FAQs; add another")
+    assert "“What is gamma?” would list fewer than 2 related FAQs" in message
+    assert FAQ.objects.filter(pk=beta.pk).exists() and not Revision.objects.exists()
+
+
+def test_restoring_a_fact_renders_the_answers_that_use_it_again(site_loaded, staff):
     fact = Fact.objects.get(key="weekly-hours")
     first = fact.history.latest()
-    response = staff.post(
-        f"/admin/faq/fact/{fact.pk}/change/",
-        {"key": "weekly-hours", "label": "Hours", "value": "12 hours", "order": 1, "body": ""},
-    )
-    assert response.status_code == 302
+    saved(post_change(staff, fact, value="12 hours"))
+    approve(staff)
     assert FAQ.objects.get(slug="alpha").body_html == "<p>Alpha takes 12 hours.</p>\n"
     restore(staff, "fact", fact.pk, first)
+    approve(staff)
     assert Fact.objects.get(pk=fact.pk).value == "9 to 19 hours a week"
     assert FAQ.objects.get(slug="alpha").body_html == "<p>Alpha takes 9 to 19 hours a week.</p>\n"
     assert Fact.history.filter(id=fact.pk).latest().history_user.username == "admin"
 
 
-def test_a_restore_says_what_it_could_not_put_back(loaded, staff):
+def test_a_restore_that_would_break_the_site_is_refused_with_the_reason(with_delta, staff):
     gamma = FAQ.objects.get(slug="gamma")
-    first = gamma.history.latest()
-    FAQ.objects.get(slug="beta").delete()
-    response = restore(staff, "faq", gamma.pk, first)
-    messages = [str(m) for m in staff.get(response["Location"]).context["messages"]]
-    assert "Not restored: related FAQ 'beta' does not exist any more." in messages
-    assert related_slugs("gamma") == ["alpha"]
+    saved(post_change(staff, gamma, related=ids("alpha", "beta", "delta")))  # where it is listed: saved at once
+    with_delta_version = gamma.history.latest()
+    delta = FAQ.objects.get(slug="delta")
+    staff.post(f"/admin/faq/faq/{delta.pk}/delete/", {"post": "yes"})
+    approve(staff)
+    page = staff.get(f"/admin/faq/faq/{gamma.pk}/history/{with_delta_version.history_id}/")
+    assert "This version listed related FAQs that no longer exist: delta." in page.content.decode()
+    form = page.context["adminform"].form
+    data = {f.html_name: ([str(v) for v in f.value()] if isinstance(f.value(), list) else f.value()) for f in form}
+    data = {name: value for name, value in data.items() if value is not None}
+    data["related"] = ids("alpha", "beta") + ["999999"]  # the version listed delta, which is gone
+    response = staff.post(f"/admin/faq/faq/{gamma.pk}/history/{with_delta_version.history_id}/", data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in str(response.context["adminform"].form.errors["related"])
+    assert not Revision.objects.pending().exists()
 
 
 def test_history_pages_are_for_staff_only(loaded, client):
@@ -195,9 +211,11 @@ def test_history_pages_are_for_staff_only(loaded, client):
         assert response["Location"].startswith("/admin/login/")
 
 
-def test_a_topic_deleted_in_the_admin_is_restored(loaded, staff):
+def test_a_topic_deleted_in_the_admin_is_restored(site_loaded, staff):
     topic = Topic.objects.create(slug="costs", title="Costs", description="Money.", order=5)
     assert staff.post(f"/admin/faq/topic/{topic.pk}/delete/", {"post": "yes"}).status_code == 302
+    approve(staff)
     assert "Costs" in staff.get("/admin/faq/topic/deleted/").content.decode()
     restore(staff, "topic", topic.pk, Topic.history.get(id=topic.pk, history_type="-"))
+    approve(staff)
     assert Topic.objects.get(pk=topic.pk).title == "Costs"

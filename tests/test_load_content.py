@@ -4,9 +4,9 @@ import hashlib
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from faq.models import FAQ, Fact, RelatedFAQ
+from faq.models import FAQ, Fact, RelatedFAQ, Revision, SiteInfo
 from tests.conftest import faq_text
 from tests.snapshots import db_snapshot
 
@@ -54,13 +54,39 @@ def test_invalid_file_means_nothing_is_written(loaded, write):
     assert snapshot() == before
 
 
-def test_changed_file_updates_its_entry(loaded, write):
-    write("faqs/gamma.md", faq_text("gamma", related=["beta"], body="New answer."))
+def test_changed_file_with_a_new_review_stamp_updates_its_entry(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["beta"], body="New answer.", reviewed="2026-02-01"))
     code, out, _ = load(loaded)
-    assert (code, "updated: FAQ gamma" in out) == (0, True)
+    assert (code, "updated: FAQ gamma (related, reviewed, answer)" in out) == (0, True)
     gamma = FAQ.objects.get(slug="gamma")
     assert gamma.body_html == "<p>New answer.</p>\n"
     assert list(gamma.related.values_list("slug", flat=True)) == ["beta"]
+    assert not Revision.objects.exists()
+
+
+def test_changed_answer_without_a_new_review_stamp_waits_for_review_and_the_page_keeps_the_approved_one(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="New answer."))
+    code, out, _ = load(loaded)
+    assert code == 0
+    assert (
+        "waiting for review (the public page keeps the approved version until a reviewer approves): FAQ gamma "
+        "(answer changed; the review stamp did not)" in out.splitlines()
+    )
+    assert out.splitlines()[-1] == "0 created, 0 updated, 6 unchanged, 1 waiting for review"
+    assert FAQ.objects.get(slug="gamma").body == "An answer."
+    [revision] = Revision.objects.pending()
+    assert (revision.name, revision.origin) == ("gamma", "file content/faqs/gamma.md")
+    assert "New answer." in revision.text
+    code, again, _ = load(loaded)
+    assert again.splitlines()[-1] == "0 created, 0 updated, 7 unchanged"
+    assert Revision.objects.pending().count() == 1
+
+
+def test_where_an_answer_is_listed_is_not_reviewed_and_loads_at_once(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["beta", "alpha"]))
+    _, out, _ = load(loaded)
+    assert "updated: FAQ gamma (related)" in out.splitlines()
+    assert not Revision.objects.exists()
 
 
 def test_fact_change_rerenders_every_body_that_uses_it(loaded, write):
@@ -87,7 +113,8 @@ def test_admin_edit_and_file_edit_is_a_conflict_left_alone(loaded, write):
     code, out, err = load(loaded)
     assert code == 3
     assert "CONFLICT FAQ gamma" in err
-    assert "export_content --only gamma to write the admin's version to the file" in err
+    assert "To take the file's version: load_content --force gamma." in err
+    assert "To write the admin's version to the file: export_content --only gamma." in err
     assert "--- admin (database)\n+++ content/faqs/gamma.md\n" in err
     assert "-Edited in the admin." in err and "+Edited in the file." in err
     assert FAQ.objects.get(slug="gamma").body == "Edited in the admin."
@@ -107,7 +134,8 @@ def test_conflict_is_reported_again_until_someone_chooses(loaded, write):
 
 def test_an_error_halfway_through_leaves_the_database_as_it_was(loaded, write, monkeypatch):
     for name in ("alpha", "beta", "gamma"):
-        write(f"faqs/{name}.md", faq_text(name, related=["alpha" if name != "alpha" else "beta"], body="New."))
+        related = ["alpha" if name != "alpha" else "beta"]
+        write(f"faqs/{name}.md", faq_text(name, related=related, body="New.", reviewed="2026-02-01"))
     before = db_snapshot()
     saves = []
     original = FAQ.save
@@ -125,14 +153,67 @@ def test_an_error_halfway_through_leaves_the_database_as_it_was(loaded, write, m
     assert db_snapshot() == before
 
 
-def test_force_takes_the_files_version(loaded, write):
+def test_force_takes_the_files_version_of_the_named_conflict(loaded, write):
     faq = FAQ.objects.get(slug="gamma")
     faq.body = "Edited in the admin."
     faq.save()
-    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
-    code, _, _ = load(loaded, "--force")
+    write(
+        "faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file.", reviewed="2026-02-01")
+    )
+    code, out, _ = load(loaded, "--force", "gamma")
     assert code == 0
     assert FAQ.objects.get(slug="gamma").body == "Edited in the file."
+    assert "forced: FAQ gamma: took content/faqs/gamma.md; replaced an admin edit, kept in history" in out
+    assert FAQ.history.filter(slug="gamma", body="Edited in the admin.").exists()
+
+
+def test_force_needs_the_names_of_the_conflicts_to_take(loaded):
+    with pytest.raises(CommandError, match="--force: expected at least one argument"):
+        call_command("load_content", "--force", path=loaded, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_force_never_touches_an_entry_the_file_did_not_change(loaded, write, make_faq):
+    """The reported case: staff changed the phone and made an answer a draft; a writer changed another answer
+    that staff had changed too. Forcing that one conflict changes nothing else."""
+    site = SiteInfo.objects.get()
+    site.phone = "(617) 555-0199"
+    site.save()
+    draft = FAQ.objects.get(slug="beta")
+    draft.status = FAQ.Status.DRAFT
+    draft.save()
+    conflict = FAQ.objects.get(slug="gamma")
+    conflict.body = "Edited in the admin."
+    conflict.save()
+    write(
+        "faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file.", reviewed="2026-02-01")
+    )
+    code, out, _ = load(loaded, "--force", "gamma")
+    assert code == 0
+    assert SiteInfo.objects.get().phone == "(617) 555-0199"
+    assert FAQ.objects.get(slug="beta").status == FAQ.Status.DRAFT
+    assert FAQ.objects.get(slug="gamma").body == "Edited in the file."
+    assert "kept admin edit (file unchanged since the last load): site information (changed in the admin" in out
+    assert "kept admin edit (file unchanged since the last load): FAQ beta (changed in the admin" in out
+
+
+def test_force_with_a_name_not_in_conflict_changes_nothing_and_says_so(loaded):
+    before = db_snapshot()
+    site = SiteInfo.objects.get()
+    site.phone = "(617) 555-0199"
+    site.save()
+    code, out, _ = load(loaded, "--force", "site")
+    assert code == 0
+    assert "--force site:site: not in conflict, so nothing was forced" in out
+    assert SiteInfo.objects.get().phone == "(617) 555-0199"
+    assert before != db_snapshot()
+
+
+def test_force_with_an_unknown_name_is_an_error_before_anything_is_written(loaded):
+    before = db_snapshot()
+    code, _, err = load(loaded, "--force", "no-such-entry")
+    assert code == 1
+    assert "no-such-entry: no file in the content folder has this slug or key" in err
+    assert db_snapshot() == before
 
 
 def test_dry_run_prints_exactly_what_the_real_run_then_does_and_writes_nothing(loaded, write):
@@ -140,7 +221,7 @@ def test_dry_run_prints_exactly_what_the_real_run_then_does_and_writes_nothing(l
     admin_edit.body = "Edited in the admin."
     admin_edit.save()
     write("faqs/delta.md", faq_text("delta", related=["alpha"]))
-    write("faqs/alpha.md", faq_text("alpha", related=["delta"], body="New answer."))
+    write("faqs/alpha.md", faq_text("alpha", related=["delta"], body="New answer.", reviewed="2026-02-01"))
     write("faqs/beta.md", faq_text("beta", related=["alpha"], body="Edited in the file."))
     write("facts/schedule.md", "---\nkey: schedule\nlabel: Schedule\nvalue: 4 days a week\norder: 2\n---\n")
     (loaded / "faqs" / "gamma.md").unlink()
@@ -159,7 +240,7 @@ def test_dry_run_prints_exactly_what_the_real_run_then_does_and_writes_nothing(l
     assert out.splitlines()[:-1] == [
         "created: FAQ delta",
         "updated: fact schedule (value)",
-        "updated: FAQ alpha (related, body)",
+        "updated: FAQ alpha (related, reviewed, answer)",
         "conflict, left as it is in the admin: FAQ beta",
         "unpublished, its file is gone: FAQ gamma (was content/faqs/gamma.md)",
     ]
@@ -167,9 +248,10 @@ def test_dry_run_prints_exactly_what_the_real_run_then_does_and_writes_nothing(l
 
 
 def test_updated_entry_names_the_fields_that_changed(loaded, write):
-    write("faqs/gamma.md", faq_text("gamma", question="What is gamma, really?", related=["alpha", "beta"]))
+    changed = faq_text("gamma", question="What is gamma, really?", related=["alpha", "beta"], reviewed="2026-02-01")
+    write("faqs/gamma.md", changed)
     _, out, _ = load(loaded)
-    assert "updated: FAQ gamma (question)" in out.splitlines()
+    assert "updated: FAQ gamma (question, reviewed)" in out.splitlines()
 
 
 def test_deleted_file_keeps_its_entry(loaded):
@@ -208,7 +290,8 @@ def test_prune_leaves_faqs_made_in_the_admin_alone(loaded, make_faq):
 def test_slug_change_with_alias_updates_the_same_entry(loaded, write):
     pk = FAQ.objects.get(slug="gamma").pk
     (loaded / "faqs" / "gamma.md").unlink()
-    write("faqs/gamma-two.md", faq_text("gamma-two", related=["alpha"], extra="aliases:\n- gamma\n"))
+    renamed = faq_text("gamma-two", related=["alpha"], extra="aliases:\n- gamma\n", reviewed="2026-02-01")
+    write("faqs/gamma-two.md", renamed)
     code, _, _ = load(loaded)
     assert code == 0
     assert FAQ.objects.get(slug="gamma-two").pk == pk
@@ -222,7 +305,9 @@ def test_related_links_are_replaced_not_appended(loaded, write):
 
 
 def test_unknown_fact_in_site_file_is_an_error(loaded, write):
-    write("site.md", "---\nname: X\nphone: '1'\naddress: A\nhours: B\nintake:\n- a\n---\n{{ fact:missing }}\n")
+    write(
+        "site.md", "---\nname: X\nphone: (617) 555-0142\naddress: A\nhours: B\nintake:\n- a\n---\n{{ fact:missing }}\n"
+    )
     code, _, err = load(loaded)
     assert code == 1
     assert "content/site.md:9: unknown fact 'missing'" in err

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.db import connection
 
-from faq.sync import LOCK_KEY
+from faq.locking import LOCK_KEY
 from tests.conftest import REPO, faq_text
 
 FAQS = 500
@@ -22,12 +22,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WAITING = "Another load_content or export_content is running; waiting for it to finish..."
 
 
-def write_content(folder, count, body="An answer."):
+def write_content(folder, count, body="An answer.", reviewed="2026-01-15"):
     (folder / "topics").mkdir(parents=True, exist_ok=True)
     (folder / "faqs").mkdir(exist_ok=True)
     (folder / "topics" / "basics.md").write_text("---\nslug: basics\ntitle: B\ndescription: B.\norder: 1\n---\n")
     for n in range(count):
-        (folder / "faqs" / f"faq-{n}.md").write_text(faq_text(f"faq-{n}", body=f"{body} Number {n}."))
+        (folder / "faqs" / f"faq-{n}.md").write_text(
+            faq_text(f"faq-{n}", body=f"{body} Number {n}.", reviewed=reviewed)
+        )
     return folder
 
 
@@ -143,7 +145,7 @@ def test_a_load_killed_halfway_leaves_the_database_as_it_was(database, tmp_path)
     folder = write_content(tmp_path / "content", 3)
     assert database.run("load_content", "--path", str(folder)).returncode == 0
     before = database.snapshot()
-    write_content(folder, FAQS, body="A changed answer.")
+    write_content(folder, FAQS, body="A changed answer.", reviewed="2026-02-01")
 
     load = database.manage("load_content", "--path", str(folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from faq.models import FAQ, Fact
+from tests.admin_forms import approve, post_change, saved
 from tests.conftest import REPO, faq_text
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -45,25 +46,20 @@ def test_an_admin_style_save_shows_at_the_next_request(client, loaded):
     assert "A newer answer." in client.get("/faq/alpha/").content.decode()
 
 
-def test_an_edit_through_the_admin_shows_at_the_next_request(client, loaded):
+def test_an_approved_edit_through_the_admin_shows_at_the_next_request(client, site_loaded, staff):
     client.get("/faq/")
-    staff = User.objects.create_superuser("admin", "a@example.org", "pw-for-tests-only")
-    faq = FAQ.objects.get(slug="beta")
-    admin = type(client)()
-    admin.force_login(staff)
-    data = {
-        "question": "A renamed question?", "slug": "beta", "summary": faq.summary, "topic": faq.topic_id,
-        "status": "published", "order": 1, "body": faq.body, "reviewed": "2026-01-15", "reviewer": "",
-        "sources": "", "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0",
-        "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
-    }  # fmt: skip
-    assert admin.post(f"/admin/faq/faq/{faq.pk}/change/", data).status_code == 302
+    saved(post_change(staff, FAQ.objects.get(slug="beta"), question="A renamed question?"))
+    assert "A renamed question?" not in client.get("/faq/").content.decode()
+    approve(staff)
     assert "A renamed question?" in client.get("/faq/").content.decode()
 
 
 def test_a_load_shows_at_the_next_request(client, loaded, write):
     client.get("/faq/gamma/")
-    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Loaded from the file."))
+    write(
+        "faqs/gamma.md",
+        faq_text("gamma", related=["alpha", "beta"], body="Loaded from the file.", reviewed="2026-02-01"),
+    )
     call_command("load_content", path=loaded, stdout=io.StringIO())
     assert "Loaded from the file." in client.get("/faq/gamma/").content.decode()
 
@@ -76,12 +72,11 @@ def test_a_delete_shows_at_the_next_request(client, loaded):
     assert "What is gamma?" not in client.get("/faq/").content.decode()
 
 
-def test_a_fact_change_shows_on_every_page_that_uses_it(client, loaded):
+def test_a_fact_change_shows_on_every_page_that_uses_it(client, site_loaded, staff):
     assert "9 to 19 hours a week" in client.get("/faq/alpha/").content.decode()
     client.get("/")
-    fact = Fact.objects.get(key="weekly-hours")
-    fact.value = "12 hours a week"
-    fact.save()
+    saved(post_change(staff, Fact.objects.get(key="weekly-hours"), value="12 hours a week"))
+    approve(staff)
     assert "Alpha takes 12 hours a week." in client.get("/faq/alpha/").content.decode()
     assert "12 hours a week" in client.get("/").content.decode()
 

@@ -44,7 +44,10 @@ def test_faq_page_shows_answer_review_sources_and_breadcrumbs(client, make_faq):
     )
     html = client.get(faq.get_absolute_url()).content.decode()
     assert "<p>An answer.</p>" in html
-    assert '<time datetime="2026-01-01">January 1, 2026</time> by Dana Lee, LCSW' in html
+    assert (
+        'Reviewed by Dana Lee, LCSW, on <time datetime="2026-01-01">1 January 2026</time>. '
+        'Next review by <time datetime="2027-01">January 2027</time>.'
+    ) in html
     assert '<a href="https://www.nimh.nih.gov/">NIMH</a>' in html
     assert '<span aria-current="page">' in html
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from faq.models import SiteInfo
-from faq.search import html_to_text
+from faq.rendering import html_to_text
 from tests import schema_org
 from tests.schema_org import json_ld_blocks, nodes_of_type
 
@@ -58,7 +58,7 @@ def test_medical_web_page_carries_review_date_reviewer_about_and_audience(client
     make_faq("reviewed", reviewer="Dana Lee, LCSW", reviewed="2026-03-04")
     page = nodes_of_type(page_data(client, "/faq/reviewed/"), "MedicalWebPage")[0]
     assert page["lastReviewed"] == "2026-03-04"
-    assert page["reviewedBy"] == {"@type": "Person", "name": "Dana Lee, LCSW"}
+    assert page["reviewedBy"] == {"@type": "Person", "name": "Dana Lee", "jobTitle": "LCSW"}
     assert page["about"]["@type"] == "MedicalTherapy"
     assert page["audience"]["audienceType"] == "Patient"
     assert page["url"] == "https://iop.example.org/faq/reviewed/"

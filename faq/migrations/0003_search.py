@@ -1,7 +1,55 @@
 # Site search tables per database, and the honest "content changed" date behind the sitemap's lastmod.
+# What this migration needs from the app is copied in: a migration must keep working when the app changes.
+
+import hashlib
+import json
+from html import unescape
+from html.parser import HTMLParser
 
 import django.utils.timezone
 from django.db import migrations, models
+
+_BLOCK_TAGS = {
+    "p", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+    "h2", "h3", "h4", "h5", "h6",
+}
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _html_to_text(html):
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    return " ".join(unescape("".join(collector.parts)).split())
+
+
+def _clean(text):
+    return (text or "").replace("\ue000", "").replace("\ue001", "")
+
+
+def index_row(faq_id, question, summary, body_html):
+    return (faq_id, _clean(question), _clean(summary), _clean(_html_to_text(body_html)))
+
+
+def visible_fingerprint(question, summary, body_html, reviewed, reviewer, sources):
+    data = [question, summary, body_html, str(reviewed), reviewer, sources]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE faq_search USING fts5("
@@ -25,8 +73,6 @@ POSTGRES_CREATE = [
 
 
 def create_search_table(apps, schema_editor):
-    from faq.search import index_row  # a pure function: words from the stored fields
-
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         statements, insert = [SQLITE_CREATE], "INSERT INTO faq_search (rowid, question, summary, body_text)"
@@ -48,8 +94,6 @@ def drop_search_table(apps, schema_editor):
 
 def start_change_dates(apps, schema_editor):
     """Existing rows: hash what each page shows now; the last save is the best known date it changed."""
-    from faq.models import visible_fingerprint  # a pure function over field values
-
     FAQ = apps.get_model("faq", "FAQ")
     for faq in FAQ.objects.all():
         faq.content_hash = visible_fingerprint(

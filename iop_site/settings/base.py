@@ -172,13 +172,17 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
 
 # The editor's live preview: our own sanitising renderer, our own staff-only endpoint.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "faq.rendering.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "faq.preview.render_preview"
 MARKDOWNX_URLS_PATH = "/staff/markdown/preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/staff/markdown/upload/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 0
 MARKDOWNX_UPLOAD_CONTENT_TYPES = []
-# The largest answer the preview will render; longer text gets a clear message instead.
+# The largest answer the preview will render; longer text gets a clear message instead (the limit of a body).
 MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+
+# Clinical sign-off: with this on, a reviewer cannot approve a change they made; a second reviewer must.
+# On unless the environment says 0 (iop_site/settings/local.py turns it off for `make run`).
+SIGNOFF_TWO_PEOPLE = env_bool("SIGNOFF_TWO_PEOPLE", True)
 
 LOGIN_URL = "admin:login"
 

@@ -4,7 +4,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env_list
+from .base import BASE_DIR, env_bool, env_list
 
 
 def _local_secret_key():
@@ -19,3 +19,6 @@ def _local_secret_key():
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
+
+# One person runs `make run`: let them approve their own changes unless SIGNOFF_TWO_PEOPLE=1.
+SIGNOFF_TWO_PEOPLE = env_bool("SIGNOFF_TWO_PEOPLE", False)

@@ -17,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 # Loader-mechanics tests use tiny made-up folders that are not meant to pass the editorial checks; the checks'
 # own tests (tests/test_content_checks.py) and the real content/ tests turn them back on.
 CONTENT_CHECKS_ON_LOAD = False
+
+# Tests that need the two-person rule turn it on themselves.
+SIGNOFF_TWO_PEOPLE = False

@@ -5,26 +5,17 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from faq.content import ContentError, read_tree
-from faq.quality import ERROR, check, grade_summary, grades
+from faq.management.reporting import write_findings, write_problems
+from faq.quality import check, grade_summary, grades
 
 EXIT_ERRORS = 1
 
 
-def write_findings(command, findings):
-    """Print warnings to stdout and errors to stderr, one `path:line: level: message` each; return the errors."""
-    errors = [f for f in findings if f.level == ERROR]
-    for finding in findings:
-        if finding.level == ERROR:
-            command.stderr.write(str(finding))
-        else:
-            command.stdout.write(command.style.WARNING(str(finding)))
-    return errors
-
-
 class Command(BaseCommand):
     help = (
-        "Check content/ for readers: reading level (grade 8 or below), sources, review dates, related FAQs, "
-        "links between pages, long sentences and paragraphs. Exits 1 if there is any error."
+        "Check content/ for readers: reading level (grade 8 or below by Flesch-Kincaid and Dale-Chall), sources, "
+        "reviewer and review dates (an overdue review is an error), related FAQs, links between pages, long "
+        "sentences and paragraphs. Exits 1 if there is any error."
     )
 
     def add_arguments(self, parser):
@@ -41,9 +32,7 @@ class Command(BaseCommand):
         try:
             content = read_tree(root)
         except ContentError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            self.stderr.write(self.style.ERROR(f"{len(exc.problems)} file problem(s); fix them and run again."))
+            write_problems(self, exc.problems, "fix them and run again.")
             raise SystemExit(EXIT_ERRORS) from None
 
         findings = check(content, today=timezone.localdate())

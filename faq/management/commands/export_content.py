@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from faq.content import ContentError
-from faq.sync import Busy, export
+from faq.exporting import export
+from faq.locking import Busy
+from faq.management.reporting import write_problems
 
 EXIT_INVALID = 1
 EXIT_CONFLICT = 3
@@ -12,7 +14,10 @@ EXIT_BUSY = 4
 
 
 class Command(BaseCommand):
-    help = "Write database entries to the markdown files in content/ (entries made in the admin get new files)."
+    help = (
+        "Write database entries to the markdown files in content/ (entries made in the admin get new files). "
+        "A change waiting for review is written as it would be published."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=None, help="The content folder (default: CONTENT_DIR).")
@@ -20,7 +25,7 @@ class Command(BaseCommand):
             "--only",
             action="append",
             default=[],
-            metavar="SLUG",
+            metavar="NAME",
             help="Write only this FAQ or topic slug, fact key, or 'site', taking the admin's version. Repeatable.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would be written; write nothing.")
@@ -33,33 +38,36 @@ class Command(BaseCommand):
         try:
             report = export(root, only=only, dry_run=dry_run, wait=wait, on_wait=self.say_waiting)
         except ContentError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            self.stderr.write(self.style.ERROR(f"{len(exc.problems)} problem(s) found; nothing was written."))
+            write_problems(self, exc.problems, "nothing was written.")
             raise SystemExit(EXIT_INVALID) from None
         except Busy as exc:
             self.stderr.write(self.style.ERROR(f"Not exported: {exc}"))
             raise SystemExit(EXIT_BUSY) from None
 
+        out = self.stdout.write
         if dry_run:
-            self.stdout.write("Dry run: nothing was written. A real run would do this:")
+            out("Dry run: nothing was written. A real run would do this:")
         for label in report.created:
-            self.stdout.write(f"created: {label}")
+            out(f"created: {label}")
         for label in report.updated:
-            self.stdout.write(f"updated: {label}")
+            out(f"updated: {label}")
         for label in report.newer_files:
-            self.stdout.write(f"file kept, it has changes not loaded yet (run load_content): {label}")
+            out(f"file kept, it has changes not loaded yet (run load_content): {label}")
         for conflict in report.conflicts:
-            self.stdout.write(f"conflict, file left as it is: {conflict.label}")
+            out(f"conflict, file left as it is: {conflict.title}")
             self.stderr.write(
-                f"CONFLICT {conflict.label}: {conflict.path} changed since the last load, and the entry was edited in "
-                "the admin too. The file is left as it is. Run export_content --only "
-                f"{conflict.name} to take the admin's version, or load_content --force to take the file's.\n"
-                + conflict.diff
+                f"CONFLICT {conflict.title}: {conflict.path} changed since the last load, and the entry was edited in "
+                f"the admin too. The file is left as it is. To take the admin's version: export_content --only "
+                f"{conflict.name}. To take the file's: load_content --force {conflict.name}.\n" + conflict.diff
             )
-        self.stdout.write(("Dry run: " if dry_run else "") + report.summary())
+        if report.failed:
+            written = "would be" if dry_run else "were"
+            write_problems(self, report.failed, f"those entries were not written; the others {written}.")
+        out(("Dry run: " if dry_run else "") + report.summary())
         if report.conflicts:
             raise SystemExit(EXIT_CONFLICT)
+        if report.failed:
+            raise SystemExit(EXIT_INVALID)
 
     def say_waiting(self):
         self.stderr.write("Another load_content or export_content is running; waiting for it to finish...")

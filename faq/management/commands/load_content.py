@@ -6,9 +6,10 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from faq.content import ContentError, read_tree, tree_hashes
-from faq.management.commands.check_content import write_findings
-from faq.quality import check
-from faq.sync import Busy, edited_since_load, loaded_hashes, sync
+from faq.loading import changed_since_load, load, loaded_hashes
+from faq.locking import Busy
+from faq.management.reporting import write_findings, write_problems
+from faq.quality import WARNING, check
 
 EXIT_INVALID = 1
 EXIT_CONFLICT = 3
@@ -18,14 +19,21 @@ EXIT_BUSY = 4
 class Command(BaseCommand):
     help = (
         "Validate every file in content/, run the content checks (check_content), and load them into the "
-        "database in one transaction."
+        "database in one transaction. An entry edited in the admin and in its file is a conflict: it is reported "
+        "with the differences and left alone (exit 3)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=None, help="The content folder (default: CONTENT_DIR).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
         parser.add_argument(
-            "--force", action="store_true", help="Take the file's version even where the admin edited the entry."
+            "--force",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="NAME",
+            help="For these conflicts only, take the file's version (a slug or key, 'site', or kind:name such as "
+            "topic:costs). Nothing else changes.",
         )
         parser.add_argument(
             "--prune", action="store_true", help="Unpublish (never delete) FAQs whose file is gone, and say which."
@@ -34,7 +42,7 @@ class Command(BaseCommand):
             "--wait", type=float, default=60, help="Seconds to wait for another load or export to finish (default 60)."
         )
 
-    def handle(self, *args, path=None, dry_run=False, force=False, prune=False, wait=60, **options):
+    def handle(self, *args, path=None, dry_run=False, force=(), prune=False, wait=60, **options):
         root = path or settings.CONTENT_DIR
         if not (force or prune) and self.nothing_changed(root, dry_run):
             return
@@ -42,42 +50,47 @@ class Command(BaseCommand):
             content = read_tree(root)
             if settings.CONTENT_CHECKS_ON_LOAD:
                 self.refuse_on_check_errors(content)
-            report = sync(content, dry_run=dry_run, force=force, prune=prune, wait=wait, on_wait=self.say_waiting)
+            report = load(content, dry_run=dry_run, force=force, prune=prune, wait=wait, on_wait=self.say_waiting)
         except ContentError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            self.stderr.write(
-                self.style.ERROR(f"{len(exc.problems)} problem(s) found; nothing was loaded. Fix them and run again.")
-            )
+            write_problems(self, exc.problems, "nothing was loaded. Fix them and run again.")
             raise SystemExit(EXIT_INVALID) from None
         except Busy as exc:
             self.stderr.write(self.style.ERROR(f"Not loaded: {exc}"))
             raise SystemExit(EXIT_BUSY) from None
-
-        if dry_run:
-            self.stdout.write("Dry run: nothing was written. A real run would do this:")
-        for label in report.created:
-            self.stdout.write(f"created: {label}")
-        for label in report.updated:
-            self.stdout.write(f"updated: {label}")
-        for label in report.kept:
-            self.stdout.write(f"kept admin edit (file unchanged since the last load): {label}")
-        for conflict in report.conflicts:
-            self.stdout.write(f"conflict, left as it is in the admin: {conflict.label}")
-            self.stderr.write(
-                f"CONFLICT {conflict.label}: edited in the admin since the last load, and {conflict.path} changed "
-                "too. Left as it is in the admin. Run load_content --force to take the file's version, or "
-                f"export_content --only {conflict.name} to write the admin's version to the file.\n" + conflict.diff
-            )
-        for label in report.unpublished:
-            self.stdout.write(f"unpublished, its file is gone: {label}")
-        for label in report.missing:
-            self.stdout.write(f"no file any more, entry kept: {label}")
-        if report.missing and not prune:
-            self.stdout.write("(load_content --prune unpublishes FAQs whose file is gone; nothing is ever deleted)")
-        self.stdout.write(("Dry run: " if dry_run else "") + report.summary())
+        self.write_report(report)
         if report.conflicts:
             raise SystemExit(EXIT_CONFLICT)
+
+    def write_report(self, report):
+        out = self.stdout.write
+        if report.dry_run:
+            out("Dry run: nothing was written. A real run would do this:")
+        for label in report.created:
+            out(f"created: {label}")
+        for label in report.updated:
+            out(f"updated: {label}")
+        for label in report.pending:
+            out(f"waiting for review (the public page keeps the approved version until a reviewer approves): {label}")
+        for label in report.forced:
+            out(f"forced: {label}")
+        for name in report.not_forced:
+            out(f"--force {name}: not in conflict, so nothing was forced")
+        for label in report.kept:
+            out(f"kept admin edit (file unchanged since the last load): {label}")
+        for conflict in report.conflicts:
+            out(f"conflict, left as it is in the admin: {conflict.title}")
+            self.stderr.write(
+                f"CONFLICT {conflict.title}: changed in the admin since the last load, and {conflict.path} changed "
+                f"too. Left as it is. To take the file's version: load_content --force {conflict.name}. To write "
+                f"the admin's version to the file: export_content --only {conflict.name}.\n" + conflict.diff
+            )
+        for label in report.unpublished:
+            out(f"unpublished, its file is gone: {label}")
+        for label in report.missing:
+            out(f"no file any more, entry kept: {label}")
+        if report.missing and not report.unpublished:
+            out("(load_content --prune unpublishes FAQs whose file is gone; nothing is ever deleted)")
+        out(("Dry run: " if report.dry_run else "") + report.summary())
 
     def nothing_changed(self, root, dry_run):
         """True, after reporting, when every file is byte for byte what the last load saw: nothing to parse,
@@ -88,7 +101,7 @@ class Command(BaseCommand):
         try:
             if hashes != loaded_hashes():
                 return False
-            kept = edited_since_load()
+            kept = changed_since_load()
         except DatabaseError:
             return False
         for label in kept:
@@ -98,7 +111,8 @@ class Command(BaseCommand):
         return True
 
     def refuse_on_check_errors(self, content):
-        errors = write_findings(self, check(content, today=timezone.localdate()))
+        # An overdue review is reported, not refused: a load must still be able to bring the fix.
+        errors = write_findings(self, check(content, today=timezone.localdate(), overdue=WARNING))
         if errors:
             self.stderr.write(
                 self.style.ERROR(

@@ -1,0 +1,144 @@
+"""Database rows ⇄ entries: the one mapping between a model row and its kind's fields (faq/kinds.py).
+
+`entry_of` reads a row as an Entry (what export writes and what load compares against); `apply` writes an Entry
+into a row and its link tables. Loads, approvals, direct admin saves and restores all write through `apply`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .content import Entry, fingerprint
+from .kinds import KINDS
+from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
+
+MODELS = {"topic": Topic, "fact": Fact, "faq": FAQ, "site": SiteInfo}
+KIND_OF = {model: name for name, model in MODELS.items()}
+# Fields kept in other tables than the row's own.
+_LINK_FIELDS = {"topic", "related", "aliases"}
+
+
+def kind_of(obj):
+    return KIND_OF[type(obj)]
+
+
+@dataclass
+class Links:
+    """Every FAQ's related slugs (in order) and earlier addresses, read in two queries."""
+
+    related: dict = field(default_factory=lambda: defaultdict(list))
+    aliases: dict = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def read(cls, faq_ids=None):
+        links = cls()
+        related = RelatedFAQ.objects.order_by("faq_id", "position", "id")
+        aliases = Alias.objects.all()
+        if faq_ids is not None:
+            related, aliases = related.filter(faq_id__in=faq_ids), aliases.filter(faq_id__in=faq_ids)
+        for faq_id, slug in related.values_list("faq_id", "target__slug"):
+            links.related[faq_id].append(slug)
+        for faq_id, slug in aliases.values_list("faq_id", "slug"):
+            links.aliases[faq_id].append(slug)
+        return links
+
+
+def entry_of(obj, links: Links | None = None, path: str = "") -> Entry:
+    """A row as an entry: the values its file would hold."""
+    kind = KINDS[kind_of(obj)]
+    if kind.name == "faq" and links is None:
+        links = Links.read([obj.pk])
+    data = {}
+    for item in kind.fields:
+        if item.name == "topic":
+            try:
+                data["topic"] = obj.topic.slug
+            except Topic.DoesNotExist:  # a version from History whose topic was deleted since
+                data["topic"] = ""
+        elif item.name == "related":
+            data["related"] = list(links.related[obj.pk])
+        elif item.name == "aliases":
+            data["aliases"] = sorted(links.aliases[obj.pk])
+        else:
+            data[item.name] = getattr(obj, item.name)
+    body = obj.body if kind.has_body else ""
+    return Entry(kind.name, path or obj.source_path or kind.title(data), data, body)
+
+
+def rows_with_entries(kind_name):
+    """(row, entry) for every row of a kind, with FAQ links read in two queries."""
+    if kind_name == "faq":
+        links = Links.read()
+        return [(row, entry_of(row, links)) for row in FAQ.objects.select_related("topic")]
+    return [(row, entry_of(row)) for row in MODELS[kind_name].objects.all()]
+
+
+@dataclass
+class Applied:
+    """What an apply changed that other rows show: a fact's value or key, an FAQ's address or visibility."""
+
+    fact_keys: set = field(default_factory=set)
+    slugs: set = field(default_factory=set)
+
+
+def apply(
+    obj, entry: Entry, *, render_context=None, topics=None, reason="", record_version=True, links=True
+) -> Applied:
+    """Write an entry into a row (new or existing) and its link tables; return what other rows must show anew.
+
+    With record_version=False the caller writes the version itself (faq.history.record_versions, in bulk); with
+    links=False it sets the FAQ's related list and addresses itself, once every FAQ of a load exists.
+    """
+    kind = KINDS[entry.kind]
+    applied = Applied()
+    before = {name: getattr(obj, name) for name in ("key", "value", "slug", "status") if hasattr(obj, name)}
+    for item in kind.fields:
+        if item.name not in _LINK_FIELDS:
+            setattr(obj, item.name, entry.data[item.name])
+    if kind.has_body:
+        obj.body = entry.body
+    if kind.name == "faq":
+        obj.topic = topics[entry.data["topic"]] if topics else Topic.objects.get(slug=entry.data["topic"])
+        obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
+    obj._change_reason = reason[:100] if reason else None
+    if not record_version:
+        obj.skip_history_when_saving = True
+    try:
+        obj.save(render_context=render_context) if kind.has_body else obj.save()
+    finally:
+        if not record_version:
+            del obj.skip_history_when_saving
+    if kind.name == "faq" and links:
+        set_links(obj, entry.data["related"], entry.data["aliases"])
+    if before:
+        if kind.name == "fact" and (before["key"], before["value"]) != (obj.key, obj.value):
+            applied.fact_keys.add(before["key"])
+        if kind.name == "faq" and (before["slug"], before["status"]) != (obj.slug, obj.status):
+            applied.slugs.update({before["slug"], obj.slug, *entry.data["aliases"]})
+    elif kind.name == "faq":
+        applied.slugs.add(obj.slug)
+    return applied
+
+
+def set_links(faq, related, aliases):
+    """Make the FAQ's related list and earlier addresses exactly these slugs; related slugs that are not an FAQ
+    (checked earlier by the caller) are skipped."""
+    current = list(faq.related_links.order_by("position", "id").values_list("target__slug", flat=True))
+    if current != list(related):
+        ids = dict(FAQ.objects.filter(slug__in=related).values_list("slug", "pk"))
+        RelatedFAQ.objects.filter(faq=faq).delete()
+        RelatedFAQ.objects.bulk_create(
+            RelatedFAQ(faq=faq, target_id=ids[slug], position=position)
+            for position, slug in enumerate(related)
+            if slug in ids and ids[slug] != faq.pk
+        )
+    wanted = set(aliases)
+    have = set(faq.aliases.values_list("slug", flat=True))
+    if have != wanted:
+        Alias.objects.filter(faq=faq).exclude(slug__in=wanted).delete()
+        Alias.objects.bulk_create(Alias(slug=slug, faq=faq) for slug in sorted(wanted - have))
+
+
+def live_fingerprint(obj, links=None):
+    return fingerprint(entry_of(obj, links))

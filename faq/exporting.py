@@ -1,0 +1,180 @@
+"""Database → files: write each entry, as staff last left it, to the file it came from (or a new standard file).
+
+What is written is the staff side: a change waiting for review if there is one, else the live row. A file that
+changed since the last load is never overwritten: it is kept (the file is newer) or, if the entry changed in the
+admin too, reported as a conflict. An entry that cannot be written as a valid file is reported by name and the
+others are still written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .content import ContentError, Entry, Problem, dump, fingerprint, from_values, parse, read_file
+from .entries import MODELS, rows_with_entries
+from .kinds import FOLDERS, KINDS, SITE_FILE
+from .loading import CONFLICT, CREATE, KEPT, UNCHANGED, UPDATE, Conflict, diff, mark
+from .locking import lock_content
+from .models import Revision
+
+
+@dataclass
+class ExportReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: int = 0
+    newer_files: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # Problems: entries that cannot be written as files
+    dry_run: bool = False
+
+    def summary(self):
+        parts = [f"{len(self.created)} created", f"{len(self.updated)} updated", f"{self.unchanged} unchanged"]
+        if self.newer_files:
+            parts.append(f"{len(self.newer_files)} files with changes not loaded yet")
+        if self.conflicts:
+            parts.append(f"{len(self.conflicts)} conflicts")
+        if self.failed:
+            parts.append(f"{len({p.path for p in self.failed})} entries not written")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Outgoing:
+    obj: object
+    entry: Entry
+    relative: str
+    text: str
+
+
+def _relative_path(obj, kind_name):
+    """Where an entry's file lives inside the content folder: where it was loaded from, else the standard name."""
+    kind = KINDS[kind_name]
+    default = SITE_FILE if kind_name == "site" else None
+    if obj.source_path:
+        parts = Path(obj.source_path).parts[1:]
+        if (kind_name == "site" and parts == (SITE_FILE,)) or (
+            len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".md") and not parts[1].startswith(".")
+        ):
+            return "/".join(parts)
+    return default
+
+
+def _outgoing(report):
+    """Every entry as the file text it would export to, each checked to load back as the same content."""
+    waiting = {(r.kind, r.object_id): r for r in Revision.objects.pending().exclude(object_id=None)}
+    items = []
+    for kind_name in ("topic", "fact", "faq", "site"):
+        for obj, live in rows_with_entries(kind_name):
+            revision = waiting.get((kind_name, obj.pk))
+            items.append((obj, kind_name, live, revision))
+    owners = {}  # relative path -> title of the entry loaded from that file
+    for obj, kind_name, live, _ in items:
+        loaded_from = _relative_path(obj, kind_name)
+        if loaded_from and obj.source_path:
+            owners[loaded_from] = live.title
+    result = []
+    for obj, kind_name, live, revision in items:
+        title = live.title
+        try:
+            entry = (
+                parse(revision.text.encode(), title, kind_name)
+                if revision
+                else from_values(kind_name, live.data, live.body, path=title)
+            )
+        except ContentError as exc:
+            report.failed.extend(
+                Problem(title, None, f"cannot be written as a file; fix it in the admin: {p.message}", p.field)
+                for p in exc.problems
+            )
+            continue
+        relative = _relative_path(obj, kind_name) or f"{KINDS[kind_name].folder}/{entry.name}.md"
+        if owners.get(relative, title) != title:
+            message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
+            report.failed.append(Problem(title, None, message))
+            continue
+        result.append(_Outgoing(obj, entry, relative, dump(entry)))
+    return result
+
+
+def _write_atomically(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export(root, *, only=(), dry_run=False, wait=60, on_wait=None) -> ExportReport:
+    """Write entries to files under root. A file changed since the last load is left alone unless named in only."""
+    root = Path(root).absolute()
+    report = ExportReport(dry_run=dry_run)
+    with transaction.atomic():
+        lock_content(wait, on_wait)
+        outgoing = _outgoing(report)
+        if only:
+            names = {item.entry.name for item in outgoing} | {
+                f"{item.entry.kind}:{item.entry.name}" for item in outgoing
+            }
+            unknown = sorted(set(only) - names - {p.path.rsplit(" ", 1)[-1] for p in report.failed})
+            if unknown:
+                message = "no FAQ, fact or topic has this slug or key"
+                raise ContentError([Problem(name, None, message) for name in unknown])
+            outgoing = [i for i in outgoing if {i.entry.name, f"{i.entry.kind}:{i.entry.name}"} & set(only)]
+            report.failed = [p for p in report.failed if p.path.rsplit(" ", 1)[-1] in only]
+        writes = []
+        for item in outgoing:  # read and decide everything first: a file that cannot be read stops all writing
+            path, shown = root / item.relative, f"{root.name}/{item.relative}"
+            current = read_file(root, path, shown) if path.exists() or path.is_symlink() else None
+            action = _action(item, current, shown, bool(only))
+            if action == UNCHANGED:
+                report.unchanged += 1
+            elif action == KEPT:
+                report.newer_files.append(f"{shown} ({item.entry.title})")
+                continue
+            elif action == CONFLICT:
+                text = diff(current.decode("utf-8", "replace"), item.text, shown, "admin (database)")
+                report.conflicts.append(Conflict(item.entry.title, item.entry.name, shown, text))
+                continue
+            else:
+                getattr(report, action).append(f"{shown} ({item.entry.title})")
+            writes.append((item, path, shown, action))
+        if not dry_run:
+            for item, path, shown, action in writes:
+                if action != UNCHANGED:
+                    _write_atomically(path, item.text)
+                sha256 = hashlib.sha256(item.text.encode()).hexdigest()
+                mark(item.obj, shown, sha256, fingerprint(item.entry))
+    return report
+
+
+def _action(item, current, shown, forced):
+    if current is None:
+        return CREATE
+    if current == item.text.encode():
+        return UNCHANGED
+    if forced or hashlib.sha256(current).hexdigest() == item.obj.source_sha256:
+        return UPDATE  # the file is as the last load or export left it (or --only says take the admin's version)
+    try:
+        on_disk = parse(current, shown, item.entry.kind)
+    except ContentError:
+        on_disk = None
+    staff_version = fingerprint(item.entry)
+    if on_disk is not None and fingerprint(on_disk) == staff_version:
+        return UPDATE  # same content, only laid out differently
+    if staff_version == item.obj.loaded_fingerprint:
+        return KEPT  # the file changed, the database did not: the file is newer
+    return CONFLICT
+
+
+__all__ = ["ExportReport", "export", "MODELS", "FOLDERS"]

@@ -1,0 +1,386 @@
+"""Files → database: load a validated ContentSet in one locked transaction, never replacing an edit unreported.
+
+For each entry three versions meet: F, the file now; L, the file as the last load or export saw it (the row's
+loaded_fingerprint); and P, the staff side now (a change waiting for review, else the live row).
+
+    F == P    unchanged
+    F == L    only the staff side changed: kept
+    P == L    only the file changed: taken (published, or waiting for review when an answer changed and its
+              review stamp did not; see faq.kinds.needs_review_from_file)
+    else      both changed: a conflict, left alone and shown with a diff until someone picks a side
+
+`force` names conflicts whose file version to take; it changes nothing else. The load first plans every
+entry, then writes: one transaction, so a failure anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+
+from . import dependants, kinds
+from .caching import bump_content_version, bumps_suspended
+from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
+from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_links
+from .history import record_versions
+from .locking import lock_content
+from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context
+from .rendering import RenderError
+
+CREATE, UPDATE, PENDING, UNCHANGED, KEPT, CONFLICT = "created", "updated", "pending", "unchanged", "kept", "conflict"
+LOAD_REASON = "load_content"
+
+
+@dataclass
+class Conflict:
+    title: str
+    name: str  # what load_content --force and export_content --only take
+    path: str
+    diff: str
+
+
+@dataclass
+class LoadReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    unchanged: int = 0
+    kept: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    forced: list = field(default_factory=list)
+    not_forced: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    unpublished: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated or self.pending or self.unpublished)
+
+    def summary(self):
+        parts = [f"{len(self.created)} created", f"{len(self.updated)} updated", f"{self.unchanged} unchanged"]
+        for items, label in (
+            (self.pending, "waiting for review"),
+            (self.kept, "kept admin edits"),
+            (self.conflicts, "conflicts"),
+            (self.unpublished, "unpublished"),
+        ):
+            if items:
+                parts.append(f"{len(items)} {label}")
+        return ", ".join(parts)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def diff(old_text, new_text, old_name, new_name):
+    return "".join(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True), old_name, new_name))
+
+
+def force_names(content: ContentSet, names) -> set:
+    """(kind, name) pairs for the names given to --force: a slug or key, 'site', or 'kind:name' when a slug
+    is both a topic's and an FAQ's. Unknown or ambiguous names raise ContentError, before anything is written."""
+    known = {}
+    for entry in content.entries():
+        known.setdefault(entry.name, []).append(entry.kind)
+    wanted, problems = set(), []
+    for raw in names:
+        kind, _, name = raw.rpartition(":") if ":" in raw else ("", "", raw)
+        kinds_named = known.get(name, [])
+        if kind:
+            kinds_named = [k for k in kinds_named if k == kind]
+        if len(kinds_named) == 1:
+            wanted.add((kinds_named[0], name))
+        elif not kinds_named:
+            problems.append(Problem(raw, None, "no file in the content folder has this slug or key"))
+        else:
+            choices = " or ".join(f"{k}:{name}" for k in kinds_named)
+            problems.append(Problem(raw, None, f"more than one entry is called this; write {choices}"))
+    if problems:
+        raise ContentError(problems)
+    return wanted
+
+
+@dataclass
+class _Step:
+    action: str
+    entry: Entry
+    obj: object = None
+    live: Entry | None = None  # the live row as an entry
+    revision: Revision | None = None  # a change waiting for review, if any
+    forced: bool = False
+
+
+class _Load:
+    def __init__(self, content: ContentSet, report: LoadReport, *, force, prune):
+        self.content, self.report, self.force, self.prune = content, report, force, prune
+        self.links = Links.read()
+        self.revisions = {(r.kind, r.object_id): r for r in Revision.objects.pending().exclude(object_id=None)}
+        self.new_revisions = {(r.kind, r.name): r for r in Revision.objects.pending().filter(object_id=None)}
+        self.versions, self.saved, self.applied = [], set(), Applied()
+
+    # --- planning: decide every entry before writing anything ------------------------------------------------
+
+    def plan(self):
+        steps = []
+        for kind_name, entries in (
+            ("topic", self.content.topics),
+            ("fact", self.content.facts),
+            ("site", [self.content.site] if self.content.site else []),
+            ("faq", self.content.faqs),
+        ):
+            rows = self.rows(kind_name)
+            steps += [self.decide(entry, self.find(rows, entry)) for entry in entries]
+        return steps
+
+    def rows(self, kind_name):
+        model = MODELS[kind_name]
+        queryset = model.objects.select_related("topic") if kind_name == "faq" else model.objects.all()
+        key = kinds.KINDS[kind_name].key
+        rows = {getattr(obj, key) if key else "site": obj for obj in queryset}
+        if kind_name == "faq":  # an entry renamed in its file lists its old slug as an alias: the same row
+            for obj in list(rows.values()):
+                for alias in self.links.aliases[obj.pk]:
+                    rows.setdefault(alias, obj)
+        return rows
+
+    @staticmethod
+    def find(rows, entry):
+        if entry.kind == "site":
+            return next(iter(rows.values()), None)
+        found = rows.get(entry.name)
+        if found is None and entry.kind == "faq":
+            found = next((rows[alias] for alias in entry.data["aliases"] if alias in rows), None)
+        return found
+
+    def decide(self, entry, obj):
+        if obj is None:
+            waiting = self.new_revisions.get((entry.kind, entry.name))
+            if waiting and waiting.fingerprint != fingerprint(entry):
+                return self.conflict_or_forced(_Step(CREATE, entry, revision=waiting), waiting.text)
+            return _Step(CREATE, entry, revision=waiting)
+        live = entry_of(obj, self.links)
+        revision = self.revisions.get((entry.kind, obj.pk))
+        step = _Step(UPDATE, entry, obj, live, revision)
+        file_version, loaded = fingerprint(entry), obj.loaded_fingerprint
+        staff_version = revision.fingerprint if revision else fingerprint(live)
+        if file_version == staff_version:
+            step.action = UNCHANGED
+        elif file_version == loaded:
+            step.action = KEPT
+        elif staff_version == loaded:
+            step.action = self.taken(step)
+        else:
+            return self.conflict_or_forced(step, revision.text if revision else dump(live))
+        return step
+
+    @staticmethod
+    def taken(step):
+        return PENDING if kinds.needs_review_from_file(step.live, step.entry) else UPDATE
+
+    def conflict_or_forced(self, step, staff_text):
+        key = (step.entry.kind, step.entry.name)
+        if key in self.force:
+            self.force.discard(key)
+            step.forced = True
+            replaced = f"the change waiting for review ({step.revision.origin})" if step.revision else "an admin edit"
+            self.report.forced.append(
+                f"{step.entry.title}: took {step.entry.path}; replaced {replaced}, kept in history"
+            )
+            step.action = CREATE if step.obj is None else self.taken(step)
+            return step
+        text = diff(staff_text, dump(step.entry), "admin (database)", step.entry.path)
+        self.report.conflicts.append(Conflict(step.entry.title, self.qualified(step.entry), step.entry.path, text))
+        step.action = CONFLICT
+        return step
+
+    def qualified(self, entry):
+        clashes = [e for e in self.content.entries() if e.name == entry.name and e.kind != entry.kind]
+        return f"{entry.kind}:{entry.name}" if clashes else entry.name
+
+    # --- writing ----------------------------------------------------------------------------------------------
+
+    def run(self):
+        steps = self.plan()
+        self.report.not_forced = sorted(f"{kind}:{name}" for kind, name in self.force)
+        context = self.render_context(steps)
+        topics = None
+        for step in steps:
+            if step.entry.kind == "faq" and topics is None:
+                topics = {topic.slug: topic for topic in Topic.objects.all()}
+            self.write(step, context, topics)
+        for step in steps:
+            if step.entry.kind == "faq" and step.action in (CREATE, UPDATE):
+                set_links(step.obj, step.entry.data["related"], step.entry.data["aliases"])
+        self.find_missing()
+        record_versions(self.versions)
+        dependants.rerender(
+            fact_keys=self.applied.fact_keys, slugs=self.applied.slugs, skip=self.saved, context=context
+        )
+
+    def render_context(self, steps):
+        """Render against what will be live after this load: the database, with the entries it takes."""
+        context = current_render_context()
+        for step in steps:
+            if step.action not in (CREATE, UPDATE):
+                continue
+            data = step.entry.data
+            if step.entry.kind == "fact":
+                context.facts[data["key"]] = data["value"]
+            elif step.entry.kind == "faq":
+                old = step.live.data["slug"] if step.live else None
+                for slug in {old, *(step.live.data["aliases"] if step.live else [])} - {None}:
+                    context.faq_urls.pop(slug, None)
+                    context.hidden_faqs.discard(slug)
+                url = reverse("faq:detail", args=[data["slug"]])
+                for slug in [data["slug"], *data["aliases"]]:
+                    if data["status"] == "published":
+                        context.faq_urls[slug] = url
+                        context.hidden_faqs.discard(slug)
+                    else:
+                        context.hidden_faqs.add(slug)
+                        context.faq_urls.pop(slug, None)
+        return context
+
+    def write(self, step, context, topics):
+        entry, report = step.entry, self.report
+        if step.action == CONFLICT:
+            return
+        if step.action in (UNCHANGED, KEPT):
+            loaded = step.obj.loaded_fingerprint if step.action == KEPT else fingerprint(entry)
+            mark(step.obj, entry.path, entry.sha256, loaded)
+            if step.action == UNCHANGED:
+                report.unchanged += 1
+            else:
+                why = "waiting for review in the admin" if step.revision else "changed in the admin"
+                report.kept.append(f"{entry.title} ({why} since the last load)")
+            return
+        if step.revision is not None:
+            close(step.revision, Revision.State.SUPERSEDED, f"replaced by {entry.path} (load_content)")
+        if step.action == PENDING:
+            submit_from_file(step.obj, entry, step.live)
+            mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
+            fields = ", ".join(kinds.changed_fields(step.live, entry))
+            report.pending.append(f"{entry.title} ({fields} changed; the review stamp did not)")
+            return
+        created = step.obj is None
+        step.obj = step.obj or MODELS[entry.kind]()
+        reason = f"{LOAD_REASON} --force (replaced an admin edit)" if step.forced else LOAD_REASON
+        try:
+            applied = apply(
+                step.obj, entry, render_context=context, topics=topics, reason=reason, record_version=False, links=False
+            )
+        except RenderError as exc:
+            line = entry.body_line + exc.line - 1 if exc.line else None
+            raise ContentError([Problem(entry.path, line, str(exc))]) from None
+        self.versions.append((step.obj, "+" if created else "~"))
+        self.saved.add((type(step.obj), step.obj.pk))
+        if not created:
+            self.applied.fact_keys |= applied.fact_keys
+            self.applied.slugs |= applied.slugs
+        mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
+        if created:
+            report.created.append(entry.title)
+        else:
+            changed = kinds.changed_fields(step.live, entry)
+            report.updated.append(f"{entry.title} ({', '.join(changed)})" if changed else entry.title)
+
+    def find_missing(self):
+        """Entries loaded from a file that is gone: kept, or (FAQs, with prune) unpublished. Never deleted."""
+        present = {(entry.kind, entry.name) for entry in self.content.entries()}
+        for kind_name in ("topic", "fact", "faq"):
+            model = MODELS[kind_name]
+            key = "key" if kind_name == "fact" else "slug"
+            rows = model.objects.exclude(source_path="").values_list("pk", key, "source_path")
+            gone = sorted((row for row in rows if (kind_name, row[1]) not in present), key=lambda row: row[1])
+            for pk, name, path in gone:
+                title = kinds.KINDS[kind_name].title({key: name})
+                if self.prune and kind_name == "faq" and FAQ.objects.published().filter(pk=pk).exists():
+                    faq = FAQ.objects.select_related("topic").get(pk=pk)
+                    entry = entry_of(faq, self.links)
+                    entry.data["status"] = "draft"
+                    applied = apply(
+                        faq, entry, reason=f"{LOAD_REASON} --prune (its file {path} is gone)", record_version=False
+                    )
+                    self.versions.append((faq, "~"))
+                    self.applied.slugs |= applied.slugs
+                    self.report.unpublished.append(f"{title} (was {path})")
+                else:
+                    self.report.missing.append(f"{title} (was {path})")
+
+
+def mark(obj, path, sha256, loaded):
+    """Bookkeeping only, so a queryset update: no content changed and no new version is recorded."""
+    values = {"source_path": path, "source_sha256": sha256, "loaded_fingerprint": loaded}
+    if any(getattr(obj, name) != value for name, value in values.items()):
+        type(obj).objects.filter(pk=obj.pk).update(**values)
+        for name, value in values.items():
+            setattr(obj, name, value)
+
+
+def submit_from_file(obj, entry, live):
+    """A changed answer whose review stamp did not change waits for a clinical reviewer; the live row stays."""
+    revision = Revision.objects.create(
+        kind=entry.kind,
+        object_id=obj.pk,
+        name=entry.name,
+        title=live.data.get("question") or entry.title,
+        text=dump(entry),
+        fingerprint=fingerprint(entry),
+        base_text=dump(live),
+        origin=f"file {entry.path}",
+    )
+    ReviewEvent.objects.create(revision=revision, action=ReviewEvent.Action.SUBMITTED, who=LOAD_REASON)
+    return revision
+
+
+def close(revision, state, note):
+    revision.state, revision.note = state, note
+    revision.save(update_fields=["state", "note"])
+    ReviewEvent.objects.create(revision=revision, action=ReviewEvent.Action.SUPERSEDED, who=LOAD_REASON, note=note)
+
+
+def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, on_wait=None) -> LoadReport:
+    """Apply content to the database in one locked transaction; with dry_run, report and roll everything back."""
+    report = LoadReport(dry_run=dry_run)
+    forced = force_names(content, force)
+    try:
+        with transaction.atomic():
+            lock_content(wait, on_wait)
+            with bumps_suspended():
+                _Load(content, report, force=forced, prune=prune).run()
+            if report.changed:
+                bump_content_version()  # bulk writes above send no signals
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def loaded_hashes():
+    """{source path: sha256} of every file as the last load (or export) saw it."""
+    hashes = {}
+    for model in MODELS.values():
+        hashes.update(model.objects.exclude(source_path="").values_list("source_path", "source_sha256"))
+    return hashes
+
+
+def changed_since_load():
+    """Titles of entries whose staff side changed since the last load (an admin edit, an approval, or a change
+    waiting for review): what a load of unchanged files keeps."""
+    waiting = {(r.kind, r.object_id): r.fingerprint for r in Revision.objects.pending().exclude(object_id=None)}
+    kept = []
+    for kind_name in ("topic", "fact", "faq", "site"):
+        for obj, entry in rows_with_entries(kind_name):
+            if not obj.source_path:
+                continue
+            staff_version = waiting.get((kind_name, obj.pk)) or fingerprint(entry)
+            if staff_version != obj.loaded_fingerprint:
+                why = "waiting for review in the admin" if (kind_name, obj.pk) in waiting else "changed in the admin"
+                kept.append(f"{entry.title} ({why} since the last load)")
+    return kept
