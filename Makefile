@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup tools run test bench audit lint format clean
+.PHONY: help install setup tools run test fuzz bench audit lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ audit/node_modules/.installed: audit/package.json audit/package-lock.json
 
 test: setup tools node_modules/.installed ## Set up, then run every test
 	$(BIN)/pytest
+
+fuzz: install ## The no-edit-lost state machine at length (FUZZ_EXAMPLES, default 300 sequences of 30 steps)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_no_edit_lost.py -p no:cacheprovider -q
 
 audit: install tools audit/node_modules/.installed ## Lighthouse scores (mobile) for the home page, FAQ index and an FAQ page
 	$(PY) audit/run.py

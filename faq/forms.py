@@ -219,8 +219,12 @@ class EntryForm(forms.ModelForm):
         self.warnings = [problem.message for problem in found.warnings]
         return cleaned
 
+    # Checks name what they are about in their own words; the form field that holds it, where that differs.
+    FIELD_OF = {"linked_from": "also_listed_on"}
+
     def _error(self, field_name, message):
         message = message[0].upper() + message[1:]
+        field_name = self.FIELD_OF.get(field_name, field_name)
         self.add_error(field_name if field_name in self.fields else None, message)
 
     def _check_not_changed_meanwhile(self):

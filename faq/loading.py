@@ -334,14 +334,18 @@ def submit_from_file(obj, entry, live):
         base_text=dump(live),
         origin=f"file {entry.path}",
     )
-    ReviewEvent.objects.create(revision=revision, action=ReviewEvent.Action.SUBMITTED, who=LOAD_REASON)
+    ReviewEvent.objects.create(
+        revision=revision, action=ReviewEvent.Action.SUBMITTED, who=LOAD_REASON, text=revision.text
+    )
     return revision
 
 
 def close(revision, state, note):
     revision.state, revision.note = state, note
     revision.save(update_fields=["state", "note"])
-    ReviewEvent.objects.create(revision=revision, action=ReviewEvent.Action.SUPERSEDED, who=LOAD_REASON, note=note)
+    ReviewEvent.objects.create(
+        revision=revision, action=ReviewEvent.Action.SUPERSEDED, who=LOAD_REASON, note=note, text=revision.text
+    )
 
 
 def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, on_wait=None) -> LoadReport:

@@ -395,6 +395,7 @@ class ReviewEvent(models.Model):
     who = models.CharField(max_length=200, help_text="The person (with credentials for reviewers), or the command.")
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="The change as this step left it (file form), so none is lost.")
 
     class Meta:
         ordering = ["at", "pk"]

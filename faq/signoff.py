@@ -51,7 +51,9 @@ def staff_version(obj):
 
 
 def _event(revision, action, user, note=""):
-    ReviewEvent.objects.create(revision=revision, action=action, user=user, who=who(user), note=note)
+    ReviewEvent.objects.create(
+        revision=revision, action=action, user=user, who=who(user), note=note, text=revision.text
+    )
 
 
 def save(kind_name, obj, entry: Entry, *, user, origin="the admin", also_listed_on=(), restore_pk=None) -> Saved:

@@ -246,7 +246,9 @@ def deletion_problems(obj) -> Found:
             found.error("", f"{_names(users)} link to it in their text; change those links first")
         for other in FAQ.objects.filter(related_links__target=obj, status=FAQ.Status.PUBLISHED).exclude(pk=obj.pk):
             if other.related_links.exclude(target=obj).count() < quality.MIN_RELATED:
-                found.error("", f"“{other}” would list fewer than {quality.MIN_RELATED} related FAQs; add another first")
+                found.error(
+                    "", f"“{other}” would list fewer than {quality.MIN_RELATED} related FAQs; add another first"
+                )
         from .entries import entry_of
 
         gone = entry_of(obj)

@@ -28,13 +28,13 @@ def ids(*slugs):
     return [str(found[slug]) for slug in slugs]
 
 
-def post_change(client, obj, **changes):
+def post_change(client, obj, *, follow=False, **changes):
     """Open the entry's change form, change the given fields, save; returns the response."""
     model = type(obj)._meta.model_name
     url = f"/admin/faq/{model}/{obj.pk}/change/"
     data = form_fields(client, url)
     data.update(changes)
-    return client.post(url, data)
+    return client.post(url, data, follow=follow)
 
 
 def post_add(client, model, **fields):
