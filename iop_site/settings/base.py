@@ -137,14 +137,16 @@ MEDIA_ROOT = BASE_DIR / "media"
 # The page cache: in-process memory on one server; Redis, shared by every app server, when REDIS_URL is set.
 # Entries are keyed by the content version, so they are never stale; the timeout only bounds memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Fail fast if Redis hangs or goes away (a page from Redis on the LAN takes a few ms): one try, no retries; after
+# a few failures the page cache skips Redis for a while (faq/caching.py). Pages are then served uncached, not late.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iop",
-            # Fail fast if Redis goes away: pages are then served uncached, not late.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
