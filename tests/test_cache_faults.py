@@ -73,9 +73,7 @@ def test_after_three_failures_the_cache_is_skipped_and_pages_still_come(client, 
     assert silent_redis.accepted == caching.BREAKER_FAILURES == 3
 
 
-def test_the_cache_is_tried_again_after_the_pause_and_skipped_again_if_still_hung(
-    client, loaded, silent_redis, clock
-):
+def test_the_cache_is_tried_again_after_the_pause_and_skipped_again_if_still_hung(client, loaded, silent_redis, clock):
     for _ in range(5):
         client.get(PAGE)
     clock.now += caching.BREAKER_SECONDS - 1
