@@ -18,4 +18,4 @@ urlpatterns = [
 ]
 
 handler404 = "faq.views.page_not_found"
-handler500 = "faq.views.server_error"
+handler500 = "faq.middleware.server_error"
