@@ -35,3 +35,18 @@ class TruncateIPAddresses(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         return True
+
+
+class OneLineBadHost(logging.Filter):
+    """A request for a host not in ALLOWED_HOSTS (scanners send many) is one warning line, not Django's error with a
+    traceback. What the client sent is quoted with repr(), so it cannot forge a line of its own."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None:
+            host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+            record.msg = "Refused %s %r for host %r (not in ALLOWED_HOSTS): 400"
+            record.args = (request.method, request.path[:200], host[:200])
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "faq.caching.PageCacheMiddleware",
     "faq.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /healthz and /readyz for any Host (load balancers probe with an IP address), before the Host check below.
+    "faq.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -247,11 +249,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Privacy: whatever a log line says, a client address in it keeps only its network part (README, Privacy).
-    "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
+    "filters": {
+        "truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"},
+        "one_line_bad_host": {"()": "iop_site.log_filters.OneLineBadHost"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["truncate_ips"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A Host not in ALLOWED_HOSTS: one warning line instead of an error with an 11-line traceback.
+        "django.security.DisallowedHost": {"filters": ["one_line_bad_host"]},
         "faq": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
