@@ -4,7 +4,8 @@
 
 Scenarios: redis-ok (a healthy Redis, for comparison), redis-silent (a Redis that accepts and never answers),
 redis-down (nothing listens), query-flood (`/?x=<random>` for the run: what the page cache stores), bad-host
-(log lines per bad Host; a health probe with an IP address as Host). Each prints one line of figures. It uses
+(log lines per bad Host; a health probe with an IP address as Host), lockout (12 wrong passwords, each with a
+new X-Forwarded-For, straight to gunicorn). Each prints one line of figures. It uses
 Redis DB 13 on 127.0.0.1:6379 and a fresh SQLite database in a temporary folder. Not a test: numbers vary.
 """
 
@@ -162,12 +163,44 @@ def bad_host(database_env):
           f"/healthz and /readyz with Host 10.1.2.3: {health}")  # fmt: skip
 
 
+def lockout(database_env):
+    """12 wrong passwords straight to gunicorn, each with a new X-Forwarded-For, as the red team sent them."""
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.contrib.auth.models import User; User.objects.create_user('drill', password='x', is_staff=True)"],
+        cwd=REPO, env={**database_env, **PRODUCTION}, check=True,
+    )  # fmt: skip
+    with served(database_env) as (port, _):
+        statuses = []
+        for n in range(12):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/admin/login/", headers=HEADERS)
+            response = connection.getresponse()
+            page = response.read().decode()
+            cookie = response.getheader("Set-Cookie").split(";")[0]
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            body = f"csrfmiddlewaretoken={token}&username=drill&password=wrong{n}"
+            headers = {
+                **HEADERS,
+                "Cookie": cookie,
+                "Origin": f"https://{HOST}",
+                "X-Forwarded-For": f"198.51.100.{n}",
+                "Referer": f"https://{HOST}/admin/login/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            connection.request("POST", "/admin/login/", body=body, headers=headers)
+            statuses.append(connection.getresponse().status)
+            connection.close()
+    print(f"lockout: 12 wrong passwords with a new X-Forwarded-For each: statuses {statuses}")
+
+
 SCENARIOS = {
     "redis-ok": redis_ok,
     "redis-silent": redis_silent,
     "redis-down": redis_down,
     "query-flood": query_flood,
     "bad-host": bad_host,
+    "lockout": lockout,
 }
 
 

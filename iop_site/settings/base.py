@@ -26,6 +26,15 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number; use digits only, e.g. {default}.")
+    return int(value)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 INSTALLED_APPS = [
@@ -233,6 +242,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "faq.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "faq.security.client_ip"
+# Whose address that is (faq/security.py): 0, the default, trusts no X-Forwarded-For (gunicorn reached directly);
+# N means N proxies of our own each append the address they saw (nginx: $proxy_add_x_forwarded_for), so the Nth
+# entry from the right is the client's. Set it only when gunicorn can be reached through those proxies alone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 # Keep addresses and one-time codes out of log lines and stored form data; failed attempts (with the address)
