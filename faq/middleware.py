@@ -5,9 +5,13 @@ import logging
 import sqlite3
 import sys
 import threading
+import time
 from time import monotonic
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import (
     DatabaseError,
     DataError,
@@ -18,6 +22,7 @@ from django.db import (
     ProgrammingError,
 )
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
+from django.shortcuts import resolve_url
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -39,6 +44,50 @@ class PermissionsPolicyMiddleware:
         if request.path.startswith(STAFF_PREFIXES):
             response.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
+
+
+# When a staff session started and last made a request (seconds since the epoch), kept in the session itself.
+STAFF_SINCE = "_staff_since"
+STAFF_SEEN = "_staff_seen"
+
+
+class StaffSessionTimeoutMiddleware:
+    """Log staff out after ADMIN_IDLE_TIMEOUT seconds without a request, and ADMIN_SESSION_MAX_AGE seconds after
+    they logged in however active; a staff page then sends them to the login page, which says why. Requests
+    without a session cookie (readers) are not looked at, so they still get no cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            reason = self._expired(request.session, time.time())
+            if reason:
+                logout(request)
+                messages.info(request, f"You were logged out {reason}. Log in again to go on.")
+                login_url = resolve_url(settings.LOGIN_URL)
+                if request.path.startswith(STAFF_PREFIXES) and request.path != login_url:
+                    return redirect_to_login(request.get_full_path(), login_url)
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(session, now):
+        """Why the session is over ("after 30 minutes without activity"), or None after noting this request."""
+        since, seen = session.setdefault(STAFF_SINCE, now), session.get(STAFF_SEEN, now)
+        if now - seen > settings.ADMIN_IDLE_TIMEOUT:
+            return f"after {_duration(settings.ADMIN_IDLE_TIMEOUT)} without activity"
+        if now - since > settings.ADMIN_SESSION_MAX_AGE:
+            return f"{_duration(settings.ADMIN_SESSION_MAX_AGE)} after logging in"
+        session[STAFF_SEEN] = now
+        return None
+
+
+def _duration(seconds):
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 def is_outage(error):

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Records which staff member made each admin change in the content history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after ADMIN_IDLE_TIMEOUT idle and ADMIN_SESSION_MAX_AGE in all; readers are not touched.
+    "faq.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "faq.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 response.
@@ -194,6 +196,18 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = []
 MARKDOWN_PREVIEW_MAX_CHARS = 100_000
 
 LOGIN_URL = "admin:login"
+
+# Staff are logged out after ADMIN_IDLE_TIMEOUT seconds without a request (default 30 minutes) and, however
+# active, ADMIN_SESSION_MAX_AGE seconds after logging in (default 10 hours, a working day): faq/middleware.py.
+ADMIN_IDLE_TIMEOUT = env_int("ADMIN_IDLE_TIMEOUT", 1800)
+ADMIN_SESSION_MAX_AGE = env_int("ADMIN_SESSION_MAX_AGE", 36_000)
+if ADMIN_IDLE_TIMEOUT < 60:
+    raise ImproperlyConfigured("ADMIN_IDLE_TIMEOUT must be at least 60 seconds (the default is 1800: 30 minutes).")
+if ADMIN_SESSION_MAX_AGE < ADMIN_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"ADMIN_SESSION_MAX_AGE ({ADMIN_SESSION_MAX_AGE}) must be at least ADMIN_IDLE_TIMEOUT ({ADMIN_IDLE_TIMEOUT})."
+    )
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_AGE  # the browser drops the cookie by then too (Django's default: 14 days)
 
 # Readers get no cookies: sessions and CSRF cookies exist only where staff log in (the admin).
 SESSION_COOKIE_HTTPONLY = True
