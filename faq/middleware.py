@@ -64,10 +64,11 @@ class StaffSessionTimeoutMiddleware:
             reason = self._expired(request.session, time.time())
             if reason:
                 logout(request)
-                messages.info(request, f"You were logged out {reason}. Log in again to go on.")
-                login_url = resolve_url(settings.LOGIN_URL)
-                if request.path.startswith(STAFF_PREFIXES) and request.path != login_url:
-                    return redirect_to_login(request.get_full_path(), login_url)
+                if request.path.startswith(STAFF_PREFIXES):  # on a public page: a reader now, with no message cookie
+                    messages.info(request, f"You were logged out {reason}. Log in again to go on.")
+                    login_url = resolve_url(settings.LOGIN_URL)
+                    if request.path != login_url:
+                        return redirect_to_login(request.get_full_path(), login_url)
         return self.get_response(request)
 
     @staticmethod

@@ -69,6 +69,7 @@ def test_timed_out_staff_on_a_public_page_get_the_readers_page(staff_client, set
     age(staff_client, STAFF_SEEN, settings.ADMIN_IDLE_TIMEOUT + 1)
     response = staff_client.get("/faq/alpha/")
     assert response.status_code == 200 and "public" in response["Cache-Control"]
+    assert "messages" not in response.cookies
     assert staff_client.get("/admin/").status_code == 302
 
 
