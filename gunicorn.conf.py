@@ -14,7 +14,8 @@ accesslog = "-"
 # Privacy: no client address, user agent or referrer in the access log (see README, "Privacy").
 access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
 control_socket_disable = True
-# Privacy: gunicorn's own messages (e.g. "Invalid request from ip=...") keep only the network part of an address.
+# Privacy: gunicorn's own messages (e.g. "Invalid request from ip=...") keep only the network part of an address,
+# on every handler.
 logconfig_dict = {
     # Each message once: gunicorn's own loggers do not also pass their lines up to the root logger.
     "loggers": {
@@ -33,7 +34,12 @@ logconfig_dict = {
     },
     "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stdout"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stdout",
+            "filters": ["truncate_ips"],
+        },
         "error_console": {
             "class": "logging.StreamHandler",
             "formatter": "generic",

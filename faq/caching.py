@@ -9,8 +9,10 @@ shared by several servers when REDIS_URL is set). A cache that fails (Redis gone
 import contextlib
 import hashlib
 import logging
+import re
 import threading
 import time
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import caches
@@ -19,6 +21,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -80,19 +83,122 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _get(key):
+# A cache that hangs (Redis accepting connections but never answering) would cost every request its socket
+# timeout. After BREAKER_FAILURES failures in a row the cache is skipped for BREAKER_SECONDS; then one request
+# tries it again. The state is per process: each worker finds out for itself, at a cost of a few timeouts.
+BREAKER_FAILURES = 3
+BREAKER_SECONDS = 30
+
+
+class CircuitBreaker:
+    """Skip a failing cache for a while, and log its failures once per pause instead of once per request."""
+
+    def __init__(self):
+        self.failures = 0
+        self.open_until = None
+        self.last_error = None
+        self.next_blip_report = 0.0
+        self.lock = threading.Lock()
+
+    def allow(self):
+        with self.lock:
+            if self.open_until is None:
+                return True
+            if monotonic() < self.open_until:
+                return False
+            self.open_until = monotonic() + BREAKER_SECONDS  # this request tries; the others keep skipping
+            return True
+
+    def succeeded(self):
+        with self.lock:
+            recovered, blips, error = self.open_until is not None, self.failures, self.last_error
+            self.failures, self.open_until = 0, None
+            report_blips = blips and not recovered and monotonic() >= self.next_blip_report
+            if report_blips:
+                self.next_blip_report = monotonic() + BREAKER_SECONDS
+        if recovered:
+            logger.info("page cache answering again; using it")
+        elif report_blips:
+            logger.warning("page cache failed %s time(s) in a row (%s), then answered", blips, _describe(error))
+
+    def failed(self, error):
+        with self.lock:
+            self.failures += 1
+            self.last_error = error
+            if self.failures < BREAKER_FAILURES:
+                return
+            self.open_until = monotonic() + BREAKER_SECONDS
+        logger.warning(
+            "page cache unavailable (%s); serving pages uncached, trying it again in %s s",
+            _describe(error),
+            BREAKER_SECONDS,
+        )
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"
+
+
+_breakers = {}
+
+
+def _breaker():
+    """The breaker of the page cache as configured now (tests point the cache elsewhere)."""
+    location = str(settings.CACHES[settings.PAGE_CACHE_ALIAS].get("LOCATION", ""))
+    return _breakers.setdefault(location, CircuitBreaker())
+
+
+def reset_breakers():
+    _breakers.clear()
+
+
+_FAILED = object()
+
+
+def _get(breaker, key):
+    """The cached page, None, or _FAILED; a failure counts against the breaker (the page is served uncached)."""
     try:
-        return _cache().get(key)
-    except Exception:  # a cache outage must not take pages down: serve uncached
-        logger.warning("page cache unavailable; serving uncached", exc_info=True)
-        return None
+        cached = _cache().get(key)
+    except Exception as error:  # any cache failure (timeout, refused, corrupt entry) only costs speed
+        breaker.failed(error)
+        return _FAILED
+    breaker.succeeded()
+    return cached
 
 
-def _set(key, value):
+def _set(breaker, key, value):
     try:
         _cache().set(key, value, settings.PAGE_CACHE_SECONDS)
-    except Exception:  # as in _get
-        logger.warning("page cache unavailable; not storing", exc_info=True)
+    except Exception as error:  # as in _get
+        breaker.failed(error)
+    else:
+        breaker.succeeded()
+
+
+# The query parameters a cached page reads, by URL name, and the largest value cached. Every other parameter is
+# left out of the key (the page is the same without it), so `/?x=<random>` is served the one cached home page
+# instead of filling the cache. A value that is not a plain page number (or past MAX_CACHED_PAGE: a made-up
+# number shows the last page) is served fresh and not stored. The value 1 is the same page as no value.
+CACHED_QUERY_PARAMETERS = {"faq:topic": "page", "faq:sitemap": "p"}
+MAX_CACHED_PAGE = 100
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def cache_key(request, version):
+    """The page's cache key, or None when this request must not use the cache."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    parameter = CACHED_QUERY_PARAMETERS.get(match.view_name)
+    values = request.GET.getlist(parameter) if parameter else []
+    if len(values) > 1:
+        return None
+    value = values[0] if values else "1"
+    if not _PAGE_NUMBER.fullmatch(value) or int(value) > MAX_CACHED_PAGE:
+        return None
+    identity = request.path if value == "1" else f"{request.path}?{parameter}={value}"
+    return f"page:{version}:{hashlib.sha256(identity.encode('utf-8', 'surrogateescape')).hexdigest()}"
 
 
 def _storable(response):
@@ -121,13 +227,19 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         request.get_host()  # a Host not in ALLOWED_HOSTS is refused (400) before anything is served
+        breaker = _breaker()
+        if not breaker.allow():
+            return self.get_response(request)
         try:
             version = current_version()
         except DatabaseError:
             return self.get_response(request)  # the views' own handling answers (503 page)
-        path = request.get_full_path().encode("utf-8", "surrogateescape")
-        key = f"page:{version}:{hashlib.sha256(path).hexdigest()}"
-        cached = _get(key)
+        key = cache_key(request, version)
+        if key is None:
+            return self.get_response(request)
+        cached = _get(breaker, key)
+        if cached is _FAILED:
+            return self.get_response(request)
         if cached is not None:
             status, headers, content = cached
             response = HttpResponse(content, status=status)
@@ -141,5 +253,5 @@ class PageCacheMiddleware:
             )
         response = self.get_response(request)
         if _storable(response):
-            _set(key, (response.status_code, list(response.items()), response.content))
+            _set(breaker, key, (response.status_code, list(response.items()), response.content))
         return response

@@ -1,14 +1,11 @@
 import copy
-import sys
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
@@ -18,7 +15,6 @@ from . import seo
 from .conditional import never_cache_private, public_page, set_last_modified, viewer_is_staff
 from .content import parse
 from .context_processors import site_info_for
-from .middleware import database_unavailable
 from .models import FAQ, Alias, Fact, Revision, Topic, current_render_context
 from .preview import render_preview
 from .rendering import RenderError, render_markdown
@@ -225,10 +221,3 @@ def page_not_found(request, exception):
         **_meta("Page not found", "We could not find that page.", noindex=True),
     }
     return render(request, "404.html", context, status=404)
-
-
-def server_error(request):
-    """Rendered without context processors or queries: the database may be the thing that failed."""
-    if isinstance(sys.exception(), DatabaseError):
-        return database_unavailable(request)  # e.g. the 404 page's topic list failed: the database is down
-    return HttpResponseServerError(loader.render_to_string("500.html"))

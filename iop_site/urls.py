@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from faq import health
 from faq import views as faq_views
 
 admin.site.site_header = "Program information: staff editing"
@@ -9,8 +8,6 @@ admin.site.site_title = "IOP staff"
 admin.site.index_title = "Edit the website"
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("staff/markdown/preview/", faq_views.markdown_preview, name="markdownx_markdownify"),
     path("staff/markdown/upload/", faq_views.markdown_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
@@ -18,4 +15,4 @@ urlpatterns = [
 ]
 
 handler404 = "faq.views.page_not_found"
-handler500 = "faq.views.server_error"
+handler500 = "faq.middleware.server_error"

@@ -13,11 +13,17 @@ from tests.browser_support import browser, open_page  # noqa: F401  (Chromium fi
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Each test starts with an empty page cache (versions restart when a test's transaction rolls back)."""
+    """Each test starts with an empty page cache (versions restart when a test's transaction rolls back), and with
+    the per-process fault state fresh: no cache circuit breaker open, no outage log line just written."""
     from django.core.cache import caches
+
+    from faq.caching import reset_breakers
+    from faq.middleware import reset_outage_log
 
     for cache in caches.all():
         cache.clear()
+    reset_breakers()
+    reset_outage_log()
 
 
 @pytest.fixture

@@ -42,8 +42,9 @@ def test_topic_pages_list_every_published_question_once(client, big_topic):
         seen += [faq.slug for faq in response.context["page"]]
     assert len(seen) == len(set(seen)) == 119
     assert "q-0" not in seen
-    assert len(client.get("/faq/topics/big/").context["page"]) == TOPIC_PAGE_SIZE
-    assert 'rel="next">Next page of questions</a>' in client.get("/faq/topics/big/").content.decode()
+    first = client.get("/faq/topics/big/").content.decode()  # the same page as ?page=1 (one cache entry)
+    assert first.count('href="/faq/q-') == TOPIC_PAGE_SIZE
+    assert 'rel="next">Next page of questions</a>' in first
 
 
 def test_unknown_or_empty_topic_is_404(client, big_topic):

@@ -26,6 +26,15 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number; use digits only, e.g. {default}.")
+    return int(value)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 INSTALLED_APPS = [
@@ -57,6 +66,8 @@ MIDDLEWARE = [
     "faq.caching.PageCacheMiddleware",
     "faq.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /healthz and /readyz for any Host (load balancers probe with an IP address), before the Host check below.
+    "faq.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +76,8 @@ MIDDLEWARE = [
     # Records which staff member made each admin change in the content history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after ADMIN_IDLE_TIMEOUT idle and ADMIN_SESSION_MAX_AGE in all; readers are not touched.
+    "faq.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "faq.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 response.
@@ -137,14 +150,16 @@ MEDIA_ROOT = BASE_DIR / "media"
 # The page cache: in-process memory on one server; Redis, shared by every app server, when REDIS_URL is set.
 # Entries are keyed by the content version, so they are never stale; the timeout only bounds memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Fail fast if Redis hangs or goes away (a page from Redis on the LAN takes a few ms): one try, no retries; after
+# a few failures the page cache skips Redis for a while (faq/caching.py). Pages are then served uncached, not late.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iop",
-            # Fail fast if Redis goes away: pages are then served uncached, not late.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -185,6 +200,18 @@ MARKDOWN_PREVIEW_MAX_CHARS = 100_000
 SIGNOFF_TWO_PEOPLE = env_bool("SIGNOFF_TWO_PEOPLE", True)
 
 LOGIN_URL = "admin:login"
+
+# Staff are logged out after ADMIN_IDLE_TIMEOUT seconds without a request (default 30 minutes) and, however
+# active, ADMIN_SESSION_MAX_AGE seconds after logging in (default 10 hours, a working day): faq/middleware.py.
+ADMIN_IDLE_TIMEOUT = env_int("ADMIN_IDLE_TIMEOUT", 1800)
+ADMIN_SESSION_MAX_AGE = env_int("ADMIN_SESSION_MAX_AGE", 36_000)
+if ADMIN_IDLE_TIMEOUT < 60:
+    raise ImproperlyConfigured("ADMIN_IDLE_TIMEOUT must be at least 60 seconds (the default is 1800: 30 minutes).")
+if ADMIN_SESSION_MAX_AGE < ADMIN_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"ADMIN_SESSION_MAX_AGE ({ADMIN_SESSION_MAX_AGE}) must be at least ADMIN_IDLE_TIMEOUT ({ADMIN_IDLE_TIMEOUT})."
+    )
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_AGE  # the browser drops the cookie by then too (Django's default: 14 days)
 
 # Readers get no cookies: sessions and CSRF cookies exist only where staff log in (the admin).
 SESSION_COOKIE_HTTPONLY = True
@@ -233,6 +260,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "faq.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "faq.security.client_ip"
+# Whose address that is (faq/security.py): 0, the default, trusts no X-Forwarded-For (gunicorn reached directly);
+# N means N proxies of our own each append the address they saw (nginx: $proxy_add_x_forwarded_for), so the Nth
+# entry from the right is the client's. Set it only when gunicorn can be reached through those proxies alone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 # Keep addresses and one-time codes out of log lines and stored form data; failed attempts (with the address)
@@ -249,11 +280,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Privacy: whatever a log line says, a client address in it keeps only its network part (README, Privacy).
-    "filters": {"truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"}},
+    "filters": {
+        "truncate_ips": {"()": "iop_site.log_filters.TruncateIPAddresses"},
+        "one_line_bad_host": {"()": "iop_site.log_filters.OneLineBadHost"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["truncate_ips"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A Host not in ALLOWED_HOSTS: one warning line instead of an error with an 11-line traceback.
+        "django.security.DisallowedHost": {"filters": ["one_line_bad_host"]},
         "faq": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
