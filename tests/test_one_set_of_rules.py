@@ -15,7 +15,6 @@ from faq.models import FAQ, Fact, Revision, SiteInfo
 from tests.admin_forms import approve, form_errors, ids, post_change, saved
 from tests.conftest import SOURCE_AND_REVIEWER, faq_text
 
-
 TODAY = timezone.localdate().isoformat()
 
 
@@ -46,8 +45,11 @@ def test_1_forcing_one_conflict_keeps_the_phone_and_the_draft_staff_changed(site
     approve(staff)
     saved(post_change(staff, FAQ.objects.get(slug="gamma"), body="Edited in the admin."))
     approve(staff)
-    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file.",
-                                    extra=SOURCE_AND_REVIEWER.replace("Dana Ortiz", "Sam Lee"), reviewed=TODAY))  # fmt: skip
+    other_reviewer = SOURCE_AND_REVIEWER.replace("Dana Ortiz", "Sam Lee")
+    changed = faq_text(
+        "gamma", related=["alpha", "beta"], body="Edited in the file.", extra=other_reviewer, reviewed=TODAY
+    )
+    write("faqs/gamma.md", changed)
     code, _, err = run("load_content", site_loaded)
     assert code == 3 and "load_content --force gamma" in err, err
     assert run("load_content", site_loaded, "--force", "gamma")[0] == 0
@@ -104,7 +106,8 @@ def test_3_a_phone_readers_cannot_dial_is_refused(site_loaded, staff):
 
 def test_3_a_new_question_nothing_links_to_is_refused_until_a_page_lists_it(site_loaded, staff):
     new = {
-        "question": "Can I bring my dog?", "slug": "can-i-bring-my-dog", "summary": "No, but service animals are welcome.",
+        "question": "Can I bring my dog?", "slug": "can-i-bring-my-dog",
+        "summary": "No, but service animals are welcome.",
         "topic": "basics", "status": "published", "order": "5", "review_months": "12", "related": ids("alpha", "beta"),
         "sources": "NIMH | https://www.nimh.nih.gov/", "body": "Service animals are welcome.", "aliases": "",
     }  # fmt: skip

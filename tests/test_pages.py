@@ -113,7 +113,7 @@ def test_every_page_has_one_h1_and_the_crisis_line_first(client, loaded, path):
 
 
 def test_server_error_page_needs_no_database_and_shows_the_crisis_line(rf):
-    from faq.views import server_error
+    from faq.middleware import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from faq.middleware import STAFF_SEEN, STAFF_SINCE
-from faq.models import FAQ
-from tests.test_admin import change_form_data
+from faq.models import FAQ, Revision
+from tests.admin_forms import form_fields
 from tests.test_settings import GOOD, run_django
 
 PASSWORD = "pw-for-tests-only"
@@ -50,19 +50,25 @@ def test_staff_are_logged_out_a_working_day_after_logging_in_however_active(staf
     assert "You were logged out 10 hours after logging in." in page
 
 
-def test_a_save_after_the_idle_limit_is_refused_and_changes_nothing(staff_client, settings, make_faq):
-    faq = make_faq("kept")
+def test_a_save_after_the_idle_limit_is_refused_and_changes_nothing(staff_client, settings, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    url = f"/admin/faq/faq/{faq.pk}/change/"
+    data = {**form_fields(staff_client, url), "body": "Typed too late."}
     age(staff_client, STAFF_SEEN, settings.ADMIN_IDLE_TIMEOUT + 1)
-    response = staff_client.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="Typed too late."))
-    assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next=/admin/faq/faq/{faq.pk}/change/")
+    response = staff_client.post(url, data)
+    assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next={url}")
     assert FAQ.objects.get(pk=faq.pk).body == "An answer."
+    assert not Revision.objects.exists()
 
 
-def test_a_save_within_the_idle_limit_is_kept(staff_client, settings, make_faq):
-    faq = make_faq("saved")
+def test_a_save_within_the_idle_limit_is_kept(staff_client, settings, site_loaded):
+    faq = FAQ.objects.get(slug="gamma")
+    url = f"/admin/faq/faq/{faq.pk}/change/"
+    data = {**form_fields(staff_client, url), "body": "Saved in time."}
     age(staff_client, STAFF_SEEN, settings.ADMIN_IDLE_TIMEOUT - 60)
-    response = staff_client.post(f"/admin/faq/faq/{faq.pk}/change/", change_form_data(faq, body="Saved in time."))
-    assert response.status_code == 302 and FAQ.objects.get(pk=faq.pk).body == "Saved in time."
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    assert "Saved in time." in Revision.objects.pending().get().text
 
 
 def test_timed_out_staff_on_a_public_page_get_the_readers_page(staff_client, settings, loaded):
