@@ -146,48 +146,72 @@ def _check_node_tree(root):
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        # An alias is the same node object met twice; stopping there keeps a "billion laughs" file cheap.
-        if id(node) in seen:
-            raise _YamlProblem(node.start_mark.line, "YAML anchors and aliases (& and *) are not allowed")
-        seen.add(id(node))
-        if node.tag not in _ALLOWED_TAGS:
-            raise _YamlProblem(node.start_mark.line, f"YAML tag {node.tag!r} is not allowed; remove the '!' tag")
+        _check_node(node, seen)
         if depth > MAX_YAML_DEPTH:
             too_deep = too_deep or node
             continue
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+        stack.extend((child, depth + 1) for child in _children(node))
     if too_deep is not None:
         raise _YamlProblem(too_deep.start_mark.line, f"values are nested more than {MAX_YAML_DEPTH} levels deep")
+
+
+def _check_node(node, seen):
+    # An alias is the same node object met twice; stopping there keeps a "billion laughs" file cheap.
+    if id(node) in seen:
+        raise _YamlProblem(node.start_mark.line, "YAML anchors and aliases (& and *) are not allowed")
+    seen.add(id(node))
+    if node.tag not in _ALLOWED_TAGS:
+        raise _YamlProblem(node.start_mark.line, f"YAML tag {node.tag!r} is not allowed; remove the '!' tag")
+
+
+def _children(node):
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _yaml_hint(problem, bad_line):
+    if "mapping values are not allowed" in str(problem):
+        return "; if a value contains a colon, put the whole value in quotes"
+    if "\t" in bad_line:
+        return "; indent with spaces, not tabs"
+    if "maximum nesting depth" in str(problem):
+        return f"; values may be nested at most {MAX_YAML_DEPTH} levels deep"
+    return ""
+
+
+def _compose(loader, source):
+    """The front matter's node tree, or _YamlProblem with the line and a hint."""
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        bad_line = source.split("\n")[mark.line] if mark and mark.line < source.count("\n") + 1 else ""
+        message = f"front matter is not valid YAML: {exc.problem}{_yaml_hint(exc.problem, bad_line)}"
+        raise _YamlProblem(mark.line if mark else 0, message) from None
+    except yaml.YAMLError as exc:
+        raise _YamlProblem(0, f"front matter is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise _YamlProblem(0, "front matter is nested too deeply") from None
+
+
+def _construct(loader, node):
+    try:
+        return loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _YamlProblem(mark.line if mark else 0, f"front matter is not valid: {exc.problem}") from None
+    except RecursionError:
+        raise _YamlProblem(0, "front matter is nested too deeply") from None
 
 
 def _load_yaml(source):
     """Return (mapping, {key: line offset}) for front matter, or raise _YamlProblem."""
     loader = _StrictLoader(source)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            bad_line = source.split("\n")[mark.line] if mark and mark.line < source.count("\n") + 1 else ""
-            hint = ""
-            if "mapping values are not allowed" in str(exc.problem):
-                hint = "; if a value contains a colon, put the whole value in quotes"
-            elif "\t" in bad_line:
-                hint = "; indent with spaces, not tabs"
-            elif "maximum nesting depth" in str(exc.problem):
-                hint = f"; values may be nested at most {MAX_YAML_DEPTH} levels deep"
-            raise _YamlProblem(
-                mark.line if mark else 0, f"front matter is not valid YAML: {exc.problem}{hint}"
-            ) from None
-        except yaml.YAMLError as exc:
-            raise _YamlProblem(0, f"front matter is not valid YAML: {exc}") from None
-        except RecursionError:
-            raise _YamlProblem(0, "front matter is nested too deeply") from None
+        node = _compose(loader, source)
         if node is None:
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
@@ -199,14 +223,7 @@ def _load_yaml(source):
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 lines.setdefault(key_node.value, key_node.start_mark.line)
-        try:
-            data = loader.construct_document(node)
-        except yaml.constructor.ConstructorError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise _YamlProblem(mark.line if mark else 0, f"front matter is not valid: {exc.problem}") from None
-        except RecursionError:
-            raise _YamlProblem(0, "front matter is nested too deeply") from None
-        return data, lines
+        return _construct(loader, node), lines
     finally:
         loader.dispose()
 
@@ -278,75 +295,100 @@ def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
     """Check raw front-matter values and a body against the kind's definition; fill entry.data and entry.body
     with the clean values. Files and admin forms both come through here."""
     spec = KINDS[entry.kind]
-    problems = []
-    for key in data:
-        if key not in spec.by_name:
-            names = ", ".join(f.name for f in spec.fields)
-            problems.append(
-                Problem(entry.path, entry.lines.get(key), f"unknown field '{key}'; the fields are: {names}")
-            )
+    problems = _unknown_fields(entry, data, spec)
     for item in spec.fields:
-        value = data.get(item.name)
-        if value is None or (value == "" and not item.required):
-            if item.required:
-                problems.append(Problem(entry.path, 1, f"missing required field '{item.name}'", item.name))
-            else:
-                entry.data[item.name] = list(item.default) if isinstance(item.default, list) else item.default
-            continue
-        try:
-            entry.data[item.name] = item.check(value, item.name)
-        except ValueError as exc:
-            problems.append(Problem(entry.path, entry.lines.get(item.name), str(exc), item.name))
-    if not spec.has_body and body.strip():
-        problems.append(
-            Problem(
-                entry.path, entry.body_line, "this kind of file has no body; delete the text after the closing '---'"
-            )
-        )
-    elif spec.has_body:
-        try:
-            entry.body = check_body(body, spec.body_label, required=spec.body_required)
-        except ValueError as exc:
-            problems.append(Problem(entry.path, entry.body_line, str(exc), "body"))
-        problems += [
-            Problem(entry.path, entry.body_line + offset, message, "body")
-            for offset, message in markdown_shape(entry.body)
-        ]
-    return problems
+        problem = _field_value(entry, data.get(item.name), item)
+        if problem:
+            problems.append(problem)
+    return problems + _body_problems(entry, body, spec)
+
+
+def _unknown_fields(entry, data, spec):
+    names = ", ".join(f.name for f in spec.fields)
+    return [
+        Problem(entry.path, entry.lines.get(key), f"unknown field '{key}'; the fields are: {names}")
+        for key in data
+        if key not in spec.by_name
+    ]
+
+
+def _field_value(entry, value, item):
+    """Set the field's clean value on the entry; return a Problem instead if it has none."""
+    if value is None or (value == "" and not item.required):
+        if item.required:
+            return Problem(entry.path, 1, f"missing required field '{item.name}'", item.name)
+        entry.data[item.name] = list(item.default) if isinstance(item.default, list) else item.default
+        return None
+    try:
+        entry.data[item.name] = item.check(value, item.name)
+    except ValueError as exc:
+        return Problem(entry.path, entry.lines.get(item.name), str(exc), item.name)
+    return None
+
+
+def _body_problems(entry, body, spec):
+    if not spec.has_body:
+        if body.strip():
+            message = "this kind of file has no body; delete the text after the closing '---'"
+            return [Problem(entry.path, entry.body_line, message)]
+        return []
+    try:
+        entry.body = check_body(body, spec.body_label, required=spec.body_required)
+    except ValueError as exc:
+        return [Problem(entry.path, entry.body_line, str(exc), "body")]
+    return [Problem(entry.path, entry.body_line + offset, msg, "body") for offset, msg in markdown_shape(entry.body)]
 
 
 _BRACKET_TOKEN_RE = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)")
 
 
+MAX_SHAPE_PROBLEMS = 20
+
+
 def markdown_shape(body):
     """(line offset, message) for markdown built to be slow (deeply nested brackets, walls of * or _ marks), and
-    fact tokens that are not closed."""
-    problems = []
+    fact tokens that are not complete; at most MAX_SHAPE_PROBLEMS, so a hostile body costs linear time."""
+    problems = _incomplete_fact_tokens(body) + _emphasis_walls(body) + _deep_brackets(body)
+    return sorted(problems)[:MAX_SHAPE_PROBLEMS]
+
+
+def _incomplete_fact_tokens(body):
+    problems, line, position = [], 0, 0
     for match in FACT_TOKEN_START_RE.finditer(body):
         if not FACT_TOKEN_RE.match(body, match.start()):
-            message = "a {{ fact:KEY }} token is not complete; write it as {{ fact:KEY }} on one line"
-            problems.append((body.count("\n", 0, match.start()), message))
-    if body.count("*") + body.count("_") > MAX_EMPHASIS_MARKS_PER_LINE:
-        for offset, line in enumerate(body.split("\n")):
-            marks = line.count("*") + line.count("_")
-            if marks > MAX_EMPHASIS_MARKS_PER_LINE:
-                message = f"{marks} * or _ marks on one line; use at most {MAX_EMPHASIS_MARKS_PER_LINE}"
-                problems.append((offset, message))
-    if body.count("[") > MAX_BRACKET_DEPTH:
-        depth = 0
-        for match in _BRACKET_TOKEN_RE.finditer(body):
-            found = match.group()
-            if found == "[":
-                depth += 1
-                if depth > MAX_BRACKET_DEPTH:
-                    message = f"brackets [ ] are nested more than {MAX_BRACKET_DEPTH} deep; a link needs one pair"
-                    problems.append((body.count("\n", 0, match.start()), message))
-                    break
-            elif found == "]":
-                depth = max(depth - 1, 0)
-            elif found.startswith("\n"):
-                depth = 0  # a blank line ends the paragraph, and any link in it
-    return sorted(problems)
+            line += body.count("\n", position, match.start())
+            position = match.start()
+            problems.append((line, "a {{ fact:KEY }} token is not complete; write it as {{ fact:KEY }} on one line"))
+            if len(problems) == MAX_SHAPE_PROBLEMS:
+                break
+    return problems
+
+
+def _emphasis_walls(body):
+    if body.count("*") + body.count("_") <= MAX_EMPHASIS_MARKS_PER_LINE:
+        return []
+    problems = []
+    for offset, line in enumerate(body.split("\n")):
+        marks = line.count("*") + line.count("_")
+        if marks > MAX_EMPHASIS_MARKS_PER_LINE:
+            problems.append((offset, f"{marks} * or _ marks on one line; use at most {MAX_EMPHASIS_MARKS_PER_LINE}"))
+    return problems[:MAX_SHAPE_PROBLEMS]
+
+
+def _deep_brackets(body):
+    if body.count("[") <= MAX_BRACKET_DEPTH:
+        return []
+    depth = 0
+    for match in _BRACKET_TOKEN_RE.finditer(body):
+        found = match.group()
+        if found.startswith("\n"):
+            depth = 0  # a blank line ends the paragraph, and any link in it
+        elif found in "[]":
+            depth = depth + 1 if found == "[" else max(depth - 1, 0)
+        if depth > MAX_BRACKET_DEPTH:
+            message = f"brackets [ ] are nested more than {MAX_BRACKET_DEPTH} deep; a link needs one pair"
+            return [(body.count("\n", 0, match.start()), message)]
+    return []
 
 
 # --- the folder -------------------------------------------------------------------------------------------
@@ -358,46 +400,57 @@ def _display(root: Path, path: Path) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
+def _refuse(shown, message):
+    return ContentError([Problem(shown, None, message)])
+
+
 def read_file(root: Path, path: Path, shown: str) -> bytes:
     """Read a regular file inside root, refusing links out of the folder, pipes and oversized files."""
     try:
         path.name.encode("utf-8")  # undecodable bytes in a name arrive as lone surrogates, which cannot be encoded
     except UnicodeEncodeError:
-        raise ContentError([Problem(shown, None, "the file name is not valid UTF-8; rename the file")]) from None
+        raise _refuse(shown, "the file name is not valid UTF-8; rename the file") from None
     try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            try:
-                target = path.resolve()
-            except RuntimeError:  # a link loop (Python before 3.13 raises RuntimeError, later OSError)
-                raise ContentError([Problem(shown, None, "the file is a link that points to itself")]) from None
-            if not target.is_relative_to(root.resolve()):
-                raise ContentError(
-                    [Problem(shown, None, "the file is a link to somewhere outside content/; copy the file in instead")]
-                )
-            info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ContentError([Problem(shown, None, "not a regular file (a pipe, device or folder?); remove it")])
+        info = _regular_file_info(root, path, shown)
         if info.st_size > MAX_FILE_BYTES:
-            raise ContentError(
-                [Problem(shown, None, f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} (256 KiB)")]
-            )
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ContentError([Problem(shown, None, "not a regular file; remove it")])
-            chunks, size = [], 0
-            while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
-                chunks.append(chunk)
-                size += len(chunk)
-            raw = b"".join(chunks)
-        finally:
-            os.close(fd)
+            raise _refuse(shown, f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} (256 KiB)")
+        raw = _read_at_most(path, shown, MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ContentError([Problem(shown, None, f"cannot be read: {exc.strerror}")]) from None
+        raise _refuse(shown, f"cannot be read: {exc.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ContentError([Problem(shown, None, f"the file is over the limit of {MAX_FILE_BYTES} bytes (256 KiB)")])
+        raise _refuse(shown, f"the file is over the limit of {MAX_FILE_BYTES} bytes (256 KiB)")
     return raw
+
+
+def _regular_file_info(root, path, shown):
+    """stat() of a regular file, following a link only if it stays inside root."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve()
+        except RuntimeError:  # a link loop (Python before 3.13 raises RuntimeError, later OSError)
+            raise _refuse(shown, "the file is a link that points to itself") from None
+        if not target.is_relative_to(root.resolve()):
+            raise _refuse(shown, "the file is a link to somewhere outside content/; copy the file in instead")
+        info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(shown, "not a regular file (a pipe, device or folder?); remove it")
+    return info
+
+
+def _read_at_most(path, shown, limit):
+    """Read up to limit bytes without blocking on a pipe swapped in since the check."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _refuse(shown, "not a regular file; remove it")
+        chunks, size = [], 0
+        while size < limit and (chunk := os.read(fd, limit - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def discover(root: Path):
@@ -406,25 +459,31 @@ def discover(root: Path):
         yield None, str(root), f"the content folder {root} does not exist"
         return
     for child in sorted(root.iterdir()):
-        shown = _display(root, child)
-        if child.name.startswith("."):
-            continue
-        if child.name in FOLDERS and child.is_symlink():
+        if not child.name.startswith(".") and child.name not in IGNORED_FILES:
+            yield from _discover_child(root, child)
+
+
+def _discover_child(root, child):
+    shown = _display(root, child)
+    if child.name in FOLDERS:
+        if child.is_symlink():
             yield None, shown, "this folder is a link; content folders must be real folders inside content/"
-        elif child.name in FOLDERS and child.is_dir():
-            for path in (child / name for name in sorted(os.listdir(child))):
-                if path.name.startswith("."):
-                    continue
-                if path.name.endswith(".md"):
-                    yield path, _display(root, path), FOLDERS[child.name]
-                elif path.is_dir():
-                    yield None, _display(root, path), "sub-folders are not read; move the files up one level"
-        elif child.name == SITE_FILE:
-            yield child, shown, "site"
-        elif child.name in IGNORED_FILES:
+        elif child.is_dir():
+            yield from _discover_folder(root, child)
+    elif child.name == SITE_FILE:
+        yield child, shown, "site"
+    elif child.name.endswith(".md"):
+        yield None, shown, f"content files go in {', '.join(sorted(FOLDERS))}/ or {SITE_FILE}; move this file"
+
+
+def _discover_folder(root, folder):
+    for path in (folder / name for name in sorted(os.listdir(folder))):
+        if path.name.startswith("."):
             continue
-        elif child.name.endswith(".md"):
-            yield None, shown, f"content files go in {', '.join(sorted(FOLDERS))}/ or {SITE_FILE}; move this file"
+        if path.name.endswith(".md"):
+            yield path, _display(root, path), FOLDERS[folder.name]
+        elif path.is_dir():
+            yield None, _display(root, path), "sub-folders are not read; move the files up one level"
 
 
 def tree_hashes(root: Path):
@@ -483,74 +542,76 @@ def _names_in_broken_file(path: Path, raw: bytes, kind: str):
     return names
 
 
-def cross_check(content: ContentSet, broken=None):
-    """Problems that involve more than one file: duplicates, clashes and references to nothing."""
-    broken = broken or {}
-    problems = []
+class _CrossCheck:
+    """Problems that involve more than one file: duplicates, clashes and references to nothing. A reference to
+    an entry whose file could not be read is reported as skipped because of that file, not as a fault."""
 
-    def unique(entries, key, label):
+    def __init__(self, content: ContentSet, broken):
+        self.content, self.broken, self.problems = content, broken, []
+
+    def run(self):
+        self.topics = self.unique(self.content.topics, "slug", "topic slug")
+        self.facts = self.unique(self.content.facts, "key", "fact key")
+        self.faqs = self.unique(self.content.faqs, "slug", "slug")
+        self.aliases = self.check_aliases()
+        for entry in self.content.faqs:
+            self.check_topic_and_related(entry)
+        for entry in self.content.entries():
+            self.check_references(entry)
+        return self.problems
+
+    def add(self, entry, key, message, *, line=None, kind="", name=""):
+        cause = self.broken.get((kind, name))
+        if cause:
+            message = f"skipped: uses {kind} '{name}', whose file could not be read ({cause}); fix that file first"
+        self.problems.append(Problem(entry.path, line or entry.line_of(key), message, key, skipped=bool(cause)))
+
+    def unique(self, entries, key, label):
         seen = {}
         for entry in entries:
             value = entry.data[key]
             if value in seen:
-                other = seen[value]
-                problems.append(
-                    Problem(entry.path, entry.line_of(key), f"{label} '{value}' is also used by {other.path}", key)
-                )
-            else:
-                seen[value] = entry
+                self.add(entry, key, f"{label} '{value}' is also used by {seen[value].path}")
+            seen.setdefault(value, entry)
         return seen
 
-    topics = unique(content.topics, "slug", "topic slug")
-    facts = unique(content.facts, "key", "fact key")
-    faqs = unique(content.faqs, "slug", "slug")
+    def check_aliases(self):
+        aliases = {}
+        for entry in self.content.faqs:
+            for alias in entry.data["aliases"]:
+                owner = self.faqs.get(alias) or aliases.get(alias)
+                if owner is not None and owner is not entry:
+                    what = "the slug" if alias in self.faqs else "also an alias"
+                    self.add(entry, "aliases", f"alias '{alias}' is {what} of {owner.path}")
+                aliases.setdefault(alias, entry)
+        return aliases
 
-    aliases = {}
-    for entry in content.faqs:
-        for alias in entry.data["aliases"]:
-            owner = faqs.get(alias) or aliases.get(alias)
-            if owner is not None and owner is not entry:
-                what = "slug" if alias in faqs else "an alias"
-                message = f"alias '{alias}' is {'the' if what == 'slug' else 'also'} {what} of {owner.path}"
-                problems.append(Problem(entry.path, entry.line_of("aliases"), message, "aliases"))
-            aliases.setdefault(alias, entry)
-
-    def missing(entry, key, kind, name, message):
-        cause = broken.get((kind, name))
-        if cause:
-            message = f"skipped: uses {kind} '{name}', whose file could not be read ({cause}); fix that file first"
-            problems.append(Problem(entry.path, entry.line_of(key), message, key, skipped=True))
-        else:
-            problems.append(Problem(entry.path, entry.line_of(key), message, key))
-
-    for entry in content.faqs:
+    def check_topic_and_related(self, entry):
         topic = entry.data["topic"]
-        if topic not in topics:
-            missing(entry, "topic", "topic", topic, f"topic '{topic}' does not exist in topics/")
+        if topic not in self.topics:
+            self.add(entry, "topic", f"topic '{topic}' does not exist in topics/", kind="topic", name=topic)
         for target in entry.data["related"]:
             if target == entry.data["slug"]:
-                problems.append(
-                    Problem(entry.path, entry.line_of("related"), "an FAQ cannot be related to itself", "related")
-                )
-            elif target not in faqs:
-                missing(entry, "related", "faq", target, f"related FAQ '{target}' does not exist")
+                self.add(entry, "related", "an FAQ cannot be related to itself")
+            elif target not in self.faqs:
+                self.add(entry, "related", f"related FAQ '{target}' does not exist", kind="faq", name=target)
 
-    known = set(faqs) | set(aliases)
-    for entry in content.entries():
+    def check_references(self, entry):
+        known = {"fact": self.facts.keys(), "faq": self.faqs.keys() | self.aliases.keys()}
         for line, field_name, found, token in references(entry):
-            if found == "fact" and token not in facts:
-                message = f"unknown fact '{token}' in {{{{ fact:{token} }}}}"
-            elif found == "faq" and token not in known:
-                message = f"link to unknown FAQ 'faq:{token}'"
-            else:
+            if token in known[found]:
                 continue
-            cause = broken.get((found, token))
-            if cause:
-                message = (
-                    f"skipped: uses {found} '{token}', whose file could not be read ({cause}); fix that file first"
-                )
-            problems.append(Problem(entry.path, line, message, field_name, skipped=bool(cause)))
-    return problems
+            message = (
+                f"unknown fact '{token}' in {{{{ fact:{token} }}}}"
+                if found == "fact"
+                else f"link to unknown FAQ 'faq:{token}'"
+            )
+            self.add(entry, field_name, message, line=line, kind=found, name=token)
+
+
+def cross_check(content: ContentSet, broken=None):
+    """Problems that involve more than one file (see _CrossCheck)."""
+    return _CrossCheck(content, broken or {}).run()
 
 
 def references(entry: Entry):

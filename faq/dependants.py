@@ -30,19 +30,9 @@ def rerender(*, fact_keys=(), slugs=(), skip=(), context=None):
     """Store freshly rendered HTML for every body that shows one of these facts or links to one of these FAQ
     slugs, against one snapshot of facts and addresses (`context`, or the database's now). Only the HTML
     changes, so no new version is recorded. `skip` holds (model, pk) pairs already rendered with that context."""
-    fact_keys, slugs = set(fact_keys), set(slugs)
-    # A fact whose value links to an FAQ shows that link wherever the fact is used.
-    for slug in slugs:
-        fact_keys.update(Fact.objects.filter(value__contains=f"faq:{slug}").values_list("key", flat=True))
-    seen, objects = set(skip), []
-    for found in [*(obj for key in fact_keys for obj in bodies_using_fact(key)),
-                  *(obj for slug in slugs for obj in bodies_linking_to(slug))]:  # fmt: skip
-        if (type(found), found.pk) not in seen:
-            seen.add((type(found), found.pk))
-            objects.append(found)
-    if not objects:
-        return 0
-    context = context or current_render_context()
+    objects = _showing(set(fact_keys), set(slugs), set(skip))
+    if objects:
+        context = context or current_render_context()
     for obj in objects:
         obj.skip_history_when_saving = True
         try:
@@ -50,3 +40,17 @@ def rerender(*, fact_keys=(), slugs=(), skip=(), context=None):
         finally:
             del obj.skip_history_when_saving
     return len(objects)
+
+
+def _showing(fact_keys, slugs, skip):
+    """Every row whose body shows one of these facts or links to one of these slugs, once each."""
+    for slug in slugs:  # a fact whose value links to an FAQ shows that link wherever the fact is used
+        fact_keys.update(Fact.objects.filter(value__contains=f"faq:{slug}").values_list("key", flat=True))
+    found = [obj for key in fact_keys for obj in bodies_using_fact(key)]
+    found += [obj for slug in slugs for obj in bodies_linking_to(slug)]
+    objects, seen = [], set(skip)
+    for obj in found:
+        if (type(obj), obj.pk) not in seen:
+            seen.add((type(obj), obj.pk))
+            objects.append(obj)
+    return objects

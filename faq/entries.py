@@ -49,21 +49,22 @@ def entry_of(obj, links: Links | None = None, path: str = "") -> Entry:
     kind = KINDS[kind_of(obj)]
     if kind.name == "faq" and links is None:
         links = Links.read([obj.pk])
-    data = {}
-    for item in kind.fields:
-        if item.name == "topic":
-            try:
-                data["topic"] = obj.topic.slug
-            except Topic.DoesNotExist:  # a version from History whose topic was deleted since
-                data["topic"] = ""
-        elif item.name == "related":
-            data["related"] = list(links.related[obj.pk])
-        elif item.name == "aliases":
-            data["aliases"] = sorted(links.aliases[obj.pk])
-        else:
-            data[item.name] = getattr(obj, item.name)
+    data = {item.name: _value_of(obj, item.name, links) for item in kind.fields}
     body = obj.body if kind.has_body else ""
     return Entry(kind.name, path or obj.source_path or kind.title(data), data, body)
+
+
+def _value_of(obj, name, links):
+    if name == "related":
+        return list(links.related[obj.pk])
+    if name == "aliases":
+        return sorted(links.aliases[obj.pk])
+    if name == "topic":
+        try:
+            return obj.topic.slug
+        except Topic.DoesNotExist:  # a version from History whose topic was deleted since
+            return ""
+    return getattr(obj, name)
 
 
 def rows_with_entries(kind_name):
@@ -91,8 +92,7 @@ def apply(
     links=False it sets the FAQ's related list and addresses itself, once every FAQ of a load exists.
     """
     kind = KINDS[entry.kind]
-    applied = Applied()
-    before = {name: getattr(obj, name) for name in ("key", "value", "slug", "status") if hasattr(obj, name)}
+    before = None if obj._state.adding else _shown_elsewhere(obj)
     for item in kind.fields:
         if item.name not in _LINK_FIELDS:
             setattr(obj, item.name, entry.data[item.name])
@@ -102,6 +102,18 @@ def apply(
         obj.topic = topics[entry.data["topic"]] if topics else Topic.objects.get(slug=entry.data["topic"])
         obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
     obj._change_reason = reason[:100] if reason else None
+    _save(obj, kind, render_context, record_version)
+    if kind.name == "faq" and links:
+        set_links(obj, entry.data["related"], entry.data["aliases"])
+    return _what_others_show(before, obj, entry)
+
+
+def _shown_elsewhere(obj):
+    """What other rows show of this one: a fact's key and value, an FAQ's address and visibility."""
+    return {name: getattr(obj, name) for name in ("key", "value", "slug", "status") if hasattr(obj, name)}
+
+
+def _save(obj, kind, render_context, record_version):
     if not record_version:
         obj.skip_history_when_saving = True
     try:
@@ -109,15 +121,17 @@ def apply(
     finally:
         if not record_version:
             del obj.skip_history_when_saving
-    if kind.name == "faq" and links:
-        set_links(obj, entry.data["related"], entry.data["aliases"])
-    if before:
-        if kind.name == "fact" and (before["key"], before["value"]) != (obj.key, obj.value):
-            applied.fact_keys.add(before["key"])
-        if kind.name == "faq" and (before["slug"], before["status"]) != (obj.slug, obj.status):
-            applied.slugs.update({before["slug"], obj.slug, *entry.data["aliases"]})
-    elif kind.name == "faq":
-        applied.slugs.add(obj.slug)
+
+
+def _what_others_show(before, obj, entry):
+    """A new FAQ is shown nowhere yet (no body can link to a slug that did not exist); a changed one is."""
+    applied = Applied()
+    if before is None:
+        return applied
+    if entry.kind == "fact" and (before["key"], before["value"]) != (obj.key, obj.value):
+        applied.fact_keys.add(before["key"])
+    if entry.kind == "faq" and (before["slug"], before["status"]) != (obj.slug, obj.status):
+        applied.slugs.update({before["slug"], obj.slug, *entry.data["aliases"]})
     return applied
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from django.db import transaction
 
 from .content import ContentError, Entry, Problem, dump, fingerprint, from_values, parse, read_file
-from .entries import MODELS, rows_with_entries
-from .kinds import FOLDERS, KINDS, SITE_FILE
+from .entries import rows_with_entries
+from .kinds import KINDS, SITE_FILE
 from .loading import CONFLICT, CREATE, KEPT, UNCHANGED, UPDATE, Conflict, diff, mark
 from .locking import lock_content
 from .models import Revision
@@ -66,41 +66,48 @@ def _relative_path(obj, kind_name):
     return default
 
 
-def _outgoing(report):
-    """Every entry as the file text it would export to, each checked to load back as the same content."""
+def _names(kind_name, name):
+    """What --only matches for an entry: its slug or key, or kind:name."""
+    return {name, f"{kind_name}:{name}"}
+
+
+def _outgoing():
+    """Every entry as the file text it would export to, each checked to load back as the same content; and,
+    for entries that cannot be written as files, (names, Problems)."""
     waiting = {(r.kind, r.object_id): r for r in Revision.objects.pending().exclude(object_id=None)}
-    items = []
-    for kind_name in ("topic", "fact", "faq", "site"):
-        for obj, live in rows_with_entries(kind_name):
-            revision = waiting.get((kind_name, obj.pk))
-            items.append((obj, kind_name, live, revision))
-    owners = {}  # relative path -> title of the entry loaded from that file
-    for obj, kind_name, live, _ in items:
-        loaded_from = _relative_path(obj, kind_name)
-        if loaded_from and obj.source_path:
-            owners[loaded_from] = live.title
-    result = []
+    items = [
+        (obj, kind_name, live, waiting.get((kind_name, obj.pk)))
+        for kind_name in ("topic", "fact", "faq", "site")
+        for obj, live in rows_with_entries(kind_name)
+    ]
+    owners = {_relative_path(obj, k): live.title for obj, k, live, _ in items if obj.source_path}
+    owners.pop(None, None)
+    result, failed = [], []
     for obj, kind_name, live, revision in items:
-        title = live.title
-        try:
-            entry = (
-                parse(revision.text.encode(), title, kind_name)
-                if revision
-                else from_values(kind_name, live.data, live.body, path=title)
-            )
-        except ContentError as exc:
-            report.failed.extend(
-                Problem(title, None, f"cannot be written as a file; fix it in the admin: {p.message}", p.field)
-                for p in exc.problems
-            )
-            continue
-        relative = _relative_path(obj, kind_name) or f"{KINDS[kind_name].folder}/{entry.name}.md"
-        if owners.get(relative, title) != title:
-            message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
-            report.failed.append(Problem(title, None, message))
-            continue
-        result.append(_Outgoing(obj, entry, relative, dump(entry)))
-    return result
+        outgoing = _one_outgoing(obj, kind_name, live, revision, owners)
+        (failed if isinstance(outgoing, tuple) else result).append(outgoing)
+    return result, failed
+
+
+def _one_outgoing(obj, kind_name, live, revision, owners):
+    title = live.title
+    try:
+        entry = (
+            parse(revision.text.encode(), title, kind_name)
+            if revision
+            else from_values(kind_name, live.data, live.body, path=title)
+        )
+    except ContentError as exc:
+        problems = [
+            Problem(title, None, f"cannot be written as a file; fix it in the admin: {p.message}", p.field)
+            for p in exc.problems
+        ]
+        return _names(kind_name, live.name), problems
+    relative = _relative_path(obj, kind_name) or f"{KINDS[kind_name].folder}/{entry.name}.md"
+    if owners.get(relative, title) != title:
+        message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
+        return _names(kind_name, live.name), [Problem(title, None, message)]
+    return _Outgoing(obj, entry, relative, dump(entry))
 
 
 def _write_atomically(path: Path, text: str):
@@ -121,41 +128,48 @@ def export(root, *, only=(), dry_run=False, wait=60, on_wait=None) -> ExportRepo
     report = ExportReport(dry_run=dry_run)
     with transaction.atomic():
         lock_content(wait, on_wait)
-        outgoing = _outgoing(report)
+        outgoing, failed = _outgoing()
         if only:
-            names = {item.entry.name for item in outgoing} | {
-                f"{item.entry.kind}:{item.entry.name}" for item in outgoing
-            }
-            unknown = sorted(set(only) - names - {p.path.rsplit(" ", 1)[-1] for p in report.failed})
-            if unknown:
-                message = "no FAQ, fact or topic has this slug or key"
-                raise ContentError([Problem(name, None, message) for name in unknown])
-            outgoing = [i for i in outgoing if {i.entry.name, f"{i.entry.kind}:{i.entry.name}"} & set(only)]
-            report.failed = [p for p in report.failed if p.path.rsplit(" ", 1)[-1] in only]
-        writes = []
-        for item in outgoing:  # read and decide everything first: a file that cannot be read stops all writing
-            path, shown = root / item.relative, f"{root.name}/{item.relative}"
-            current = read_file(root, path, shown) if path.exists() or path.is_symlink() else None
-            action = _action(item, current, shown, bool(only))
-            if action == UNCHANGED:
-                report.unchanged += 1
-            elif action == KEPT:
-                report.newer_files.append(f"{shown} ({item.entry.title})")
-                continue
-            elif action == CONFLICT:
-                text = diff(current.decode("utf-8", "replace"), item.text, shown, "admin (database)")
-                report.conflicts.append(Conflict(item.entry.title, item.entry.name, shown, text))
-                continue
-            else:
-                getattr(report, action).append(f"{shown} ({item.entry.title})")
-            writes.append((item, path, shown, action))
+            outgoing, failed = _only(outgoing, failed, set(only))
+        report.failed = [problem for _, problems in failed for problem in problems]
+        # Read and decide everything first: a file that cannot be read stops all writing.
+        writes = [write for item in outgoing if (write := _decide(item, root, report, bool(only)))]
         if not dry_run:
             for item, path, shown, action in writes:
                 if action != UNCHANGED:
                     _write_atomically(path, item.text)
-                sha256 = hashlib.sha256(item.text.encode()).hexdigest()
-                mark(item.obj, shown, sha256, fingerprint(item.entry))
+                mark(item.obj, shown, hashlib.sha256(item.text.encode()).hexdigest(), fingerprint(item.entry))
     return report
+
+
+def _only(outgoing, failed, only):
+    """The entries --only names; an unknown name stops everything before anything is written."""
+    known = {name for names, _ in failed for name in names}
+    known.update(*(_names(item.entry.kind, item.entry.name) for item in outgoing))
+    unknown = sorted(only - known)
+    if unknown:
+        raise ContentError([Problem(name, None, "no FAQ, fact or topic has this slug or key") for name in unknown])
+    chosen = [item for item in outgoing if _names(item.entry.kind, item.entry.name) & only]
+    return chosen, [(names, problems) for names, problems in failed if names & only]
+
+
+def _decide(item, root, report, forced):
+    """What to do with one entry's file; note it in the report; return the write to make, or None."""
+    path, shown = root / item.relative, f"{root.name}/{item.relative}"
+    current = read_file(root, path, shown) if path.exists() or path.is_symlink() else None
+    action = _action(item, current, shown, forced)
+    if action == KEPT:
+        report.newer_files.append(f"{shown} ({item.entry.title})")
+        return None
+    if action == CONFLICT:
+        text = diff(current.decode("utf-8", "replace"), item.text, shown, "admin (database)")
+        report.conflicts.append(Conflict(item.entry.title, item.entry.name, shown, text))
+        return None
+    if action == UNCHANGED:
+        report.unchanged += 1
+    else:
+        getattr(report, action).append(f"{shown} ({item.entry.title})")
+    return item, path, shown, action
 
 
 def _action(item, current, shown, forced):
@@ -175,6 +189,3 @@ def _action(item, current, shown, forced):
     if staff_version == item.obj.loaded_fingerprint:
         return KEPT  # the file changed, the database did not: the file is newer
     return CONFLICT
-
-
-__all__ = ["ExportReport", "export", "MODELS", "FOLDERS"]

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.models import to_historic
 
-from . import validation
+from . import signoff, validation
 from .content import ContentError, dump, fingerprint, from_values
 from .entries import MODELS, Links, entry_of
 from .kinds import KINDS, normalise
+from .loading import diff
 from .locking import Busy, lock_content
 from .models import FAQ, Revision, Topic
 
@@ -152,27 +153,32 @@ class EntryForm(forms.ModelForm):
             return
         self.live = MODELS[self.kind_name].objects.filter(pk=instance.pk).first()
         self.version = to_historic(instance)  # History's "Revert": show that version, to save as a new change
+        shown = self._shown(instance)
+        if shown is not None:
+            self._fill_initial(shown)
+
+    def _shown(self, instance):
+        """What the form starts from: the version being restored, else the change waiting for review, else the
+        live entry."""
         if self.version is not None:
             links = getattr(self.version, "links", None) or {}
-            shown = entry_of(instance, _links_of_version(links, instance.pk))
             if self.live is None and self.kind_name == "faq":  # a deleted FAQ: the pages that listed it, again
                 linked_from = [slug for slug, _ in links.get("linked_from", [])]
                 self.initial["also_listed_on"] = OrderedFAQField.initial_for(linked_from)
-        elif self.live is not None:
-            from . import signoff
+            return entry_of(instance, _links_of_version(links, instance.pk))
+        if self.live is None:
+            return None
+        shown, self.revision = signoff.staff_version(self.live)
+        return shown
 
-            shown, self.revision = signoff.staff_version(self.live)
-        else:
-            return
+    def _fill_initial(self, shown):
         for item in self.kind.fields:
             value = shown.data[item.name]
-            if item.form == "related":
-                self.initial[item.name] = OrderedFAQField.initial_for(value)
+            self.initial[item.name] = OrderedFAQField.initial_for(value) if item.form == "related" else value
+            if item.form == "related" and self.version is not None:
                 gone = sorted(set(value) - set(FAQ.objects.filter(slug__in=value).values_list("slug", flat=True)))
-                if gone and self.version is not None:
+                if gone:
                     self.notes.append(f"This version listed related FAQs that no longer exist: {', '.join(gone)}.")
-            else:
-                self.initial[item.name] = value
         if self.kind.has_body:
             self.initial["body"] = shown.body
         self.initial["based_on"] = self.current_fingerprint()
@@ -202,22 +208,27 @@ class EntryForm(forms.ModelForm):
                 "Content is being loaded from files right now, so nothing was saved. Your changes are still in "
                 "this form: press Save again in a minute."
             ) from None
-        self._check_not_changed_meanwhile()
-        values = {item.name: cleaned.get(item.name) for item in self.kind.fields if not item.stamp}
-        values.update(self.stamp())
-        if self.kind_name == "faq" and self.live is not None and values["slug"] != self.live.slug:
-            values["aliases"] = sorted({*values.get("aliases", []), self.live.slug})  # the old address keeps working
         try:
-            self.entry = from_values(self.kind_name, values, cleaned.get("body", ""))
+            self.entry = from_values(self.kind_name, self._values(cleaned), cleaned.get("body", ""))
         except ContentError as exc:
             for problem in exc.problems:
                 self._error(problem.field, problem.message)
             return cleaned
+        self._check_not_changed_meanwhile()
         found = validation.problems(self.entry, self.live, also_listed_on=cleaned.get("also_listed_on") or [])
         for problem in found.errors:
             self._error(problem.field, problem.message)
         self.warnings = [problem.message for problem in found.warnings]
         return cleaned
+
+    def _values(self, cleaned):
+        """The entry's values: the typed fields, the stamp it keeps until approval, and (for a renamed FAQ) the
+        old address as an earlier one, so links to it keep working."""
+        values = {item.name: cleaned.get(item.name) for item in self.kind.fields if not item.stamp}
+        values.update(self.stamp())
+        if self.kind_name == "faq" and self.live is not None and values["slug"] != self.live.slug:
+            values["aliases"] = sorted({*(values.get("aliases") or []), self.live.slug})
+        return values
 
     # Checks name what they are about in their own words; the form field that holds it, where that differs.
     FIELD_OF = {"linked_from": "also_listed_on"}
@@ -231,17 +242,16 @@ class EntryForm(forms.ModelForm):
         based_on = self.cleaned_data.get("based_on") or ""
         if self.live is None or not based_on or based_on == self.current_fingerprint():
             return
-        from . import signoff
-
         now, revision = signoff.staff_version(self.live)
-        latest = revision.origin if revision else (self.live.history.first().history_change_reason or "a change")
+        latest = revision.origin if revision else self.live.history.first().history_change_reason
+        differences = diff(dump(now), dump(self.entry), "saved now", "your version")
         raise ValidationError(
             format_html(
                 "This entry changed after you opened it ({}), so your changes were not saved. They are still in "
-                "this form. Here is the saved version now; copy what you need, then reload the page:"
-                '<pre class="conflict-diff">{}</pre>',
+                "this form. What differs between the saved version and yours:"
+                '<pre class="conflict-diff">{}</pre>Reload the page to start from the saved version.',
                 latest or "an admin save",
-                dump(now),
+                differences,
             )
         )
 

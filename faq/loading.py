@@ -89,20 +89,26 @@ def force_names(content: ContentSet, names) -> set:
         known.setdefault(entry.name, []).append(entry.kind)
     wanted, problems = set(), []
     for raw in names:
-        kind, _, name = raw.rpartition(":") if ":" in raw else ("", "", raw)
-        kinds_named = known.get(name, [])
-        if kind:
-            kinds_named = [k for k in kinds_named if k == kind]
-        if len(kinds_named) == 1:
-            wanted.add((kinds_named[0], name))
-        elif not kinds_named:
-            problems.append(Problem(raw, None, "no file in the content folder has this slug or key"))
+        found = _force_name(raw, known)
+        if isinstance(found, Problem):
+            problems.append(found)
         else:
-            choices = " or ".join(f"{k}:{name}" for k in kinds_named)
-            problems.append(Problem(raw, None, f"more than one entry is called this; write {choices}"))
+            wanted.add(found)
     if problems:
         raise ContentError(problems)
     return wanted
+
+
+def _force_name(raw, known):
+    """(kind, name) for one name given to --force, or the Problem with it."""
+    kind, _, name = raw.rpartition(":") if ":" in raw else ("", "", raw)
+    kinds_named = [k for k in known.get(name, []) if not kind or k == kind]
+    if len(kinds_named) == 1:
+        return kinds_named[0], name
+    if not kinds_named:
+        return Problem(raw, None, "no file in the content folder has this slug or key")
+    choices = " or ".join(f"{k}:{name}" for k in kinds_named)
+    return Problem(raw, None, f"more than one entry is called this; write {choices}")
 
 
 @dataclass
@@ -247,27 +253,38 @@ class _Load:
         return context
 
     def write(self, step, context, topics):
-        entry, report = step.entry, self.report
         if step.action == CONFLICT:
             return
         if step.action in (UNCHANGED, KEPT):
-            loaded = step.obj.loaded_fingerprint if step.action == KEPT else fingerprint(entry)
-            mark(step.obj, entry.path, entry.sha256, loaded)
-            if step.action == UNCHANGED:
-                report.unchanged += 1
-            else:
-                why = "waiting for review in the admin" if step.revision else "changed in the admin"
-                report.kept.append(f"{entry.title} ({why} since the last load)")
+            self.keep(step)
             return
         if step.revision is not None:
-            close(step.revision, Revision.State.SUPERSEDED, f"replaced by {entry.path} (load_content)")
+            close(step.revision, Revision.State.SUPERSEDED, f"replaced by {step.entry.path} (load_content)")
         if step.action == PENDING:
-            submit_from_file(step.obj, entry, step.live)
-            mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
-            fields = ", ".join(kinds.changed_fields(step.live, entry))
-            report.pending.append(f"{entry.title} ({fields} changed; the review stamp did not)")
-            return
-        created = step.obj is None
+            self.submit(step)
+        else:
+            self.take(step, context, topics)
+
+    def keep(self, step):
+        """Nothing to write; the bookkeeping notes the file as seen (for kept edits, keeping what was loaded)."""
+        entry = step.entry
+        mark(step.obj, entry.path, entry.sha256, fingerprint(entry) if step.action == UNCHANGED else None)
+        if step.action == UNCHANGED:
+            self.report.unchanged += 1
+        else:
+            why = "waiting for review in the admin" if step.revision else "changed in the admin"
+            self.report.kept.append(f"{entry.title} ({why} since the last load)")
+
+    def submit(self, step):
+        entry = step.entry
+        submit_from_file(step.obj, entry, step.live)
+        mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
+        fields = ", ".join(kinds.changed_fields(step.live, entry))
+        self.report.pending.append(f"{entry.title} ({fields} changed; the review stamp did not)")
+
+    def take(self, step, context, topics):
+        """Write the file's version into the row (a new one, or the existing one) and note what others show."""
+        entry, created = step.entry, step.obj is None
         step.obj = step.obj or MODELS[entry.kind]()
         reason = f"{LOAD_REASON} --force (replaced an admin edit)" if step.forced else LOAD_REASON
         try:
@@ -279,15 +296,14 @@ class _Load:
             raise ContentError([Problem(entry.path, line, str(exc))]) from None
         self.versions.append((step.obj, "+" if created else "~"))
         self.saved.add((type(step.obj), step.obj.pk))
-        if not created:
-            self.applied.fact_keys |= applied.fact_keys
-            self.applied.slugs |= applied.slugs
+        self.applied.fact_keys |= applied.fact_keys
+        self.applied.slugs |= applied.slugs
         mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
         if created:
-            report.created.append(entry.title)
+            self.report.created.append(entry.title)
         else:
             changed = kinds.changed_fields(step.live, entry)
-            report.updated.append(f"{entry.title} ({', '.join(changed)})" if changed else entry.title)
+            self.report.updated.append(f"{entry.title} ({', '.join(changed)})" if changed else entry.title)
 
     def find_missing(self):
         """Entries loaded from a file that is gone: kept, or (FAQs, with prune) unpublished. Never deleted."""
@@ -313,9 +329,10 @@ class _Load:
                     self.report.missing.append(f"{title} (was {path})")
 
 
-def mark(obj, path, sha256, loaded):
-    """Bookkeeping only, so a queryset update: no content changed and no new version is recorded."""
-    values = {"source_path": path, "source_sha256": sha256, "loaded_fingerprint": loaded}
+def mark(obj, path, sha256, loaded=None):
+    """Bookkeeping only, so a queryset update: no content changed and no new version is recorded. With loaded
+    None, the fingerprint of what was last loaded stays."""
+    values = {"source_path": path, "source_sha256": sha256, "loaded_fingerprint": loaded or obj.loaded_fingerprint}
     if any(getattr(obj, name) != value for name, value in values.items()):
         type(obj).objects.filter(pk=obj.pk).update(**values)
         for name, value in values.items():

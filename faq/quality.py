@@ -254,6 +254,16 @@ class SiteView:
         raise NotImplementedError
 
 
+def links_of(entry):
+    """The FAQ slugs an entry links to: in its text, its fact value, and (an FAQ) its related list."""
+    targets = [m.group(1) for m in FAQ_LINK_RE.finditer(entry.body)]
+    if entry.kind == "fact":
+        targets += [m.group(1) for m in FAQ_LINK_RE.finditer(entry.data["value"])]
+    if entry.kind == "faq":
+        targets += entry.data["related"]
+    return targets
+
+
 class FolderView(SiteView):
     def __init__(self, content: ContentSet):
         self.facts = {entry.data["key"]: entry.data["value"] for entry in content.facts}
@@ -265,15 +275,8 @@ class FolderView(SiteView):
                 slug_of[slug] = entry.data["slug"]
         for entry in content.entries():
             public = entry.kind != "faq" or entry.data["status"] == "published"
-            targets = [m.group(1) for m in FAQ_LINK_RE.finditer(entry.body)]
-            if entry.kind == "fact":
-                targets += [m.group(1) for m in FAQ_LINK_RE.finditer(entry.data["value"])]
-            if entry.kind == "faq":
-                targets += entry.data["related"]
-            for target in targets:
-                target = slug_of.get(target, target)
-                if target != entry.name:
-                    self.links.setdefault(target, set()).add((entry.title, public))
+            for target in {slug_of.get(target, target) for target in links_of(entry)} - {entry.name}:
+                self.links.setdefault(target, set()).add((entry.title, public))
 
     def faq_status(self, slug):
         return self.status.get(slug)
@@ -323,39 +326,38 @@ def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=E
 def _check_readability(report, entry, facts):
     text = plain_text(entry.body, facts)
     if word_count(text) >= MIN_GRADED_WORDS:
-        grade, score = reading_grade(entry.body, facts), dale_chall(entry.body, facts)
-        problems = []
-        if grade > MAX_GRADE:
-            problems.append(f"reads at grade {grade:.1f} by Flesch-Kincaid (limit {MAX_GRADE:g})")
-        if score >= MAX_DALE_CHALL:
-            problems.append(f"scores {score:.1f} by Dale-Chall (limit: under {MAX_DALE_CHALL:g})")
-        if problems:
-            what = "answer" if entry.kind == "faq" else "text"
-            hardest = "; ".join(
-                f'line {line} "{_clip(s)}" (grade {g:.0f})' for line, g, s in hardest_sentences(entry, facts)
-            )
-            words = ", ".join(hardest_words(text))
-            advice = f"Hardest sentences: {hardest}." if hardest else ""
-            advice += f" Plainer words for: {words}." if words else ""
-            report.add(ERROR, entry.body_line, f"the {what} {' and '.join(problems)}. {advice}".strip(), "body")
+        _check_reading_level(report, entry, facts, text)
     for unit in units(entry.body, facts, entry.body_line):
-        found = list(sentences(unit.text))
-        for offset, sentence in found:
-            words = word_count(sentence)
-            if words > MAX_SENTENCE_WORDS:
-                report.add(
-                    WARNING,
-                    unit.line + offset,
-                    f'a sentence has {words} words (over {MAX_SENTENCE_WORDS}): "{_clip(sentence)}"; split it',
-                    "body",
-                )
-        if unit.is_paragraph and len(found) > MAX_PARAGRAPH_SENTENCES:
-            report.add(
-                WARNING,
-                unit.line,
-                f"a paragraph has {len(found)} sentences (over {MAX_PARAGRAPH_SENTENCES}); break it up",
-                "body",
-            )
+        _check_lengths(report, unit)
+
+
+def _check_reading_level(report, entry, facts, text):
+    """Flesch-Kincaid grade 8 or below and Dale-Chall under 7.0; if not, name the hardest sentences and words."""
+    grade, score = reading_grade(entry.body, facts), dale_chall(entry.body, facts)
+    problems = []
+    if grade > MAX_GRADE:
+        problems.append(f"reads at grade {grade:.1f} by Flesch-Kincaid (limit {MAX_GRADE:g})")
+    if score >= MAX_DALE_CHALL:
+        problems.append(f"scores {score:.1f} by Dale-Chall (limit: under {MAX_DALE_CHALL:g})")
+    if not problems:
+        return
+    hardest = "; ".join(f'line {line} "{_clip(s)}" (grade {g:.0f})' for line, g, s in hardest_sentences(entry, facts))
+    words = ", ".join(hardest_words(text))
+    advice = (f"Hardest sentences: {hardest}." if hardest else "") + (f" Plainer words for: {words}." if words else "")
+    what = "answer" if entry.kind == "faq" else "text"
+    report.add(ERROR, entry.body_line, f"the {what} {' and '.join(problems)}. {advice}".strip(), "body")
+
+
+def _check_lengths(report, unit):
+    found = list(sentences(unit.text))
+    for offset, sentence in found:
+        words = word_count(sentence)
+        if words > MAX_SENTENCE_WORDS:
+            message = f'a sentence has {words} words (over {MAX_SENTENCE_WORDS}): "{_clip(sentence)}"; split it'
+            report.add(WARNING, unit.line + offset, message, "body")
+    if unit.is_paragraph and len(found) > MAX_PARAGRAPH_SENTENCES:
+        message = f"a paragraph has {len(found)} sentences (over {MAX_PARAGRAPH_SENTENCES}); break it up"
+        report.add(WARNING, unit.line, message, "body")
 
 
 def _clip(sentence, limit=60):
@@ -364,36 +366,35 @@ def _clip(sentence, limit=60):
 
 
 def _check_faq_fields(report, entry, today, overdue):
-    data = entry.data
-    summary = data.get("summary") or ""
+    _check_summary(report, entry)
+    _check_sources(report, entry)
+    if not (entry.data.get("reviewer") or "").strip():
+        message = "no reviewer; write who reviewed it, at least a role and credentials (e.g. “Clinical director, LCSW”)"
+        report.add(ERROR, entry.line_of("reviewer") if "reviewer" in entry.lines else 1, message, "reviewer")
+    _check_review_date(report, entry, today, overdue)
+
+
+def _check_summary(report, entry):
+    summary = entry.data.get("summary") or ""
+    line = entry.line_of("summary")
     if len(summary) > SUMMARY_MAX_CHARS:
-        report.add(
-            ERROR,
-            entry.line_of("summary"),
-            f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}",
-            "summary",
-        )
+        report.add(ERROR, line, f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}", "summary")
     if word_count(summary) >= MIN_GRADED_SUMMARY_WORDS and text_grade(summary) > MAX_GRADE:
         words = ", ".join(hardest_words(summary, 3))
         hint = f" (plainer words for: {words})" if words else ""
         message = f"the summary reads at grade {text_grade(summary):.1f} (limit {MAX_GRADE:g}); shorten it{hint}"
-        report.add(ERROR, entry.line_of("summary"), message, "summary")
-    sources = data.get("sources") or []
+        report.add(ERROR, line, message, "summary")
+
+
+def _check_sources(report, entry):
+    sources = entry.data.get("sources") or []
     if not sources:
-        report.add(
-            ERROR,
-            entry.line_of("sources") if "sources" in entry.lines else 1,
-            "no sources; list at least one (title and https url) where a reader can check the facts",
-            "sources",
-        )
+        message = "no sources; list at least one (title and https url) where a reader can check the facts"
+        report.add(ERROR, entry.line_of("sources") if "sources" in entry.lines else 1, message, "sources")
     for i, source in enumerate(sources, 1):
         if urlsplit(source["url"]).scheme != "https":
             message = f"source {i} ({source['url']}) is not https; use the https:// address"
             report.add(ERROR, entry.line_of("sources"), message, "sources")
-    if not (data.get("reviewer") or "").strip():
-        message = "no reviewer; write who reviewed it, at least a role and credentials (e.g. “Clinical director, LCSW”)"
-        report.add(ERROR, entry.line_of("reviewer") if "reviewer" in entry.lines else 1, message, "reviewer")
-    _check_review_date(report, entry, today, overdue)
 
 
 def _check_review_date(report, entry, today, overdue):
@@ -436,27 +437,33 @@ def _check_retyped_facts(report, entry, facts):
 
 def _check_links(report, entry, view):
     """A published FAQ lists at least two related FAQs readers can see, and another page links to it."""
+    _check_related_count(report, entry, view)
+    if not report.draft:
+        _check_linked_from(report, entry, view)
+
+
+def _check_related_count(report, entry, view):
     related = entry.data.get("related", [])
     line = entry.line_of("related") if "related" in entry.lines else 1
     visible = [slug for slug in related if view.faq_status(slug) == "published"]
     if len(related) < MIN_RELATED:
-        message = f"{len(related)} related FAQ(s); list at least {MIN_RELATED} under 'related'"
-        report.add(ERROR, line, message, "related")
+        report.add(
+            ERROR, line, f"{len(related)} related FAQ(s); list at least {MIN_RELATED} under 'related'", "related"
+        )
     elif len(visible) < MIN_RELATED and not report.draft:
         hidden = ", ".join(slug for slug in related if slug not in visible)
         message = f"only {len(visible)} related FAQ(s) readers can see ({hidden} is a draft); add another"
         report.add(WARNING, line, message, "related")
-    if report.draft:
-        return
+
+
+def _check_linked_from(report, entry, view):
     sources = view.linked_from(entry.data["slug"])
     if not sources:
-        report.add(
-            ERROR,
-            entry.line_of("slug"),
+        message = (
             "no other page links to this FAQ; add it to another FAQ's related list or link to it with "
-            f"[words](faq:{entry.data['slug']})",
-            "linked_from",
+            f"[words](faq:{entry.data['slug']})"
         )
+        report.add(ERROR, entry.line_of("slug"), message, "linked_from")
     elif not any(public for _, public in sources):
         names = ", ".join(sorted(name for name, _ in sources))
         message = f"only drafts link to this FAQ ({names}); readers reach it from the index and its topic only"

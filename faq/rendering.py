@@ -63,22 +63,33 @@ def _site_path(value):
     return path + ("/" if parts.path.endswith("/") and path != "/" else "")
 
 
+def _link_href(value):
+    if value.startswith("#") or _site_path(value) is not None:
+        return value  # a place on this page, or a page of this site
+    return value if urlsplit(value).scheme.lower() in LINK_SCHEMES else None
+
+
+def _image_src(value):
+    path = _site_path(value)
+    return value if path is not None and path.startswith(IMAGE_PREFIXES) else None
+
+
+def _digits(limit):
+    return lambda value: value if value.isdigit() and len(value) <= limit else None
+
+
+_ATTRIBUTE_FILTERS = {
+    ("a", "href"): _link_href,
+    ("img", "src"): _image_src,
+    ("img", "width"): _digits(4),
+    ("img", "height"): _digits(4),
+    ("ol", "start"): _digits(6),
+}
+
+
 def _filter_attribute(tag, attribute, value):
-    if tag == "a" and attribute == "href":
-        if value.startswith("#"):
-            return value
-        if _site_path(value) is not None:
-            return value
-        scheme = urlsplit(value).scheme.lower()
-        return value if scheme in LINK_SCHEMES else None
-    if tag == "img" and attribute == "src":
-        path = _site_path(value)
-        return value if path is not None and path.startswith(IMAGE_PREFIXES) else None
-    if attribute in {"width", "height"}:
-        return value if value.isdigit() and len(value) <= 4 else None
-    if attribute == "start":
-        return value if value.isdigit() and len(value) <= 6 else None
-    return value
+    check = _ATTRIBUTE_FILTERS.get((tag, attribute))
+    return check(value) if check else value
 
 
 def sanitise(html: str) -> str:
@@ -111,22 +122,30 @@ def render_markdown(source: str, context: RenderContext) -> str:
     for block in tokens:
         if block.type in {"heading_open", "heading_close"} and block.tag == "h1":
             block.tag = "h2"  # the page template owns the only <h1>
-        unlink = False
-        for token in block.children or ():
-            if token.type == "link_close" and unlink:
-                token.type, token.tag, unlink = "text", "", False
-                continue
-            href = token.attrGet("href") if token.type == "link_open" else None
-            if href and href.startswith("faq:"):
-                slug = href[4:]
-                if slug in context.faq_urls:
-                    token.attrSet("href", context.faq_urls[slug])
-                elif slug in context.hidden_faqs:
-                    token.type, token.tag, token.attrs, unlink = "text", "", {}, True  # the words stay, unlinked
-                else:
-                    line = block.map[0] + 1 if block.map else None
-                    raise RenderError(f"link to unknown FAQ 'faq:{slug}'", line)
+        _resolve_faq_links(block, context)
     return sanitise(markdown.renderer.render(tokens, markdown.options, {}))
+
+
+def _resolve_faq_links(block, context):
+    """faq:SLUG links become the FAQ's address; links to an FAQ readers cannot see become their words."""
+    unlink = False
+    for token in block.children or ():
+        if token.type == "link_close" and unlink:
+            token.type, token.tag, unlink = "text", "", False
+        elif token.type == "link_open" and (token.attrGet("href") or "").startswith("faq:"):
+            unlink = _resolve_faq_link(token, block, context)
+
+
+def _resolve_faq_link(token, block, context):
+    """Point one faq:SLUG link at its FAQ; return True if it must become plain words (a draft)."""
+    slug = token.attrGet("href")[4:]
+    if slug in context.faq_urls:
+        token.attrSet("href", context.faq_urls[slug])
+        return False
+    if slug in context.hidden_faqs:
+        token.type, token.tag, token.attrs = "text", "", {}  # the words stay, unlinked
+        return True
+    raise RenderError(f"link to unknown FAQ 'faq:{slug}'", block.map[0] + 1 if block.map else None)
 
 
 # --- HTML back to the words a reader sees ------------------------------------------------------------------------

@@ -69,35 +69,41 @@ def save(kind_name, obj, entry: Entry, *, user, origin="the admin", also_listed_
         reason = f"changed in {origin}" if obj.pk else f"added in {origin}"
         _go_live(obj, entry, reason=reason, also_listed_on=also_listed_on)
         return Saved(obj, None)
-    text = dump(entry)
     if revision is None:
-        revision = Revision.objects.create(
-            kind=kind_name,
-            object_id=obj.pk if obj is not None else restore_pk,
-            name=entry.name,
-            title=_title(entry),
-            text=text,
-            fingerprint=fingerprint(entry),
-            base_text=dump(live) if live else "",
-            origin=origin,
-            created_by=user,
-            also_listed_on=list(also_listed_on),
-        )
-        _event(revision, ReviewEvent.Action.SUBMITTED, user)
+        object_id = obj.pk if obj is not None else restore_pk
+        revision = _submit(kind_name, object_id, entry, live, user=user, origin=origin, also_listed_on=also_listed_on)
     else:
-        revision.text, revision.fingerprint, revision.name, revision.title = (
-            text,
-            fingerprint(entry),
-            entry.name,
-            _title(entry),
-        )
-        revision.state, revision.updated_at, revision.origin = Revision.State.PENDING, timezone.now(), origin
-        revision.also_listed_on = sorted(set(revision.also_listed_on) | set(also_listed_on))
-        revision.save()
-        _event(revision, ReviewEvent.Action.UPDATED, user)
+        _update(revision, entry, user=user, origin=origin, also_listed_on=also_listed_on)
     if user is not None:
         revision.contributors.add(user)
     return Saved(obj, revision)
+
+
+def _submit(kind_name, object_id, entry, live, *, user, origin, also_listed_on):
+    revision = Revision.objects.create(
+        kind=kind_name,
+        object_id=object_id,
+        name=entry.name,
+        title=_title(entry),
+        text=dump(entry),
+        fingerprint=fingerprint(entry),
+        base_text=dump(live) if live else "",
+        origin=origin,
+        created_by=user,
+        also_listed_on=list(also_listed_on),
+    )
+    _event(revision, ReviewEvent.Action.SUBMITTED, user)
+    return revision
+
+
+def _update(revision, entry, *, user, origin, also_listed_on):
+    """Save over a change that waits (or was sent back): it waits for review again; each step keeps its text."""
+    revision.text, revision.fingerprint = dump(entry), fingerprint(entry)
+    revision.name, revision.title, revision.origin = entry.name, _title(entry), origin
+    revision.state, revision.updated_at = Revision.State.PENDING, timezone.now()
+    revision.also_listed_on = sorted(set(revision.also_listed_on) | set(also_listed_on))
+    revision.save()
+    _event(revision, ReviewEvent.Action.UPDATED, user)
 
 
 def _title(entry):
@@ -138,31 +144,20 @@ def _list_on(faq, slugs):
 
 def request_deletion(obj, *, user):
     """Deleting a public entry waits for review like any change; a draft FAQ is deleted at once."""
+    kind_name = kind_of(obj)
+    if kind_name == "faq" and not obj.is_published:
+        _delete(obj, reason="deleted in the admin (a draft)")
+        return None
     found = deletion_problems(obj)
     if found.errors:
         raise Refused("; ".join(problem.message for problem in found.errors))
-    kind_name = kind_of(obj)
-    if kind_name == "faq" and not obj.is_published:
-        obj._change_reason = "deleted in the admin (a draft)"
-        obj.delete()
-        return None
     if Revision.objects.open().of(kind_name, obj.pk).exists():
         raise Refused("a change to this entry is waiting for review; approve, send back or withdraw it first")
     live = entry_of(obj)
-    revision = Revision.objects.create(
-        kind=kind_name,
-        object_id=obj.pk,
-        name=live.name,
-        title=_title(live),
-        action=Revision.Action.DELETE,
-        text=dump(live),
-        fingerprint=fingerprint(live),
-        base_text=dump(live),
-        origin="the admin (delete)",
-        created_by=user,
-    )
+    revision = _submit(kind_name, obj.pk, live, live, user=user, origin="the admin (delete)", also_listed_on=())
+    revision.action = Revision.Action.DELETE
+    revision.save(update_fields=["action"])
     revision.contributors.add(user)
-    _event(revision, ReviewEvent.Action.SUBMITTED, user, "asks to delete it")
     return revision
 
 
@@ -189,34 +184,39 @@ def approve(revision, *, user, note=""):
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != Revision.State.PENDING:
             raise Refused("this change is no longer waiting for review (someone else decided it)")
-        model = MODELS[revision.kind]
-        obj = model.objects.filter(pk=revision.object_id).first() if revision.object_id else None
         stamp = ReviewerProfile.objects.get(user=user).stamp
+        obj = MODELS[revision.kind].objects.filter(pk=revision.object_id).first() if revision.object_id else None
         if revision.action == Revision.Action.DELETE:
-            found = deletion_problems(obj)
-            if found.errors:
-                raise Refused("; ".join(problem.message for problem in found.errors))
-            obj._change_reason = f"deleted, approved by {stamp}"[:100]
-            obj.delete()
+            _delete(obj, reason=f"deleted, approved by {stamp}")
         else:
-            entry = parse(revision.text.encode(), revision.title, revision.kind)
-            if "reviewed" in KINDS[revision.kind].by_name:
-                entry.data["reviewed"], entry.data["reviewer"] = timezone.localdate(), stamp
-            found = problems(entry, obj, also_listed_on=revision.also_listed_on, stamped_on_approval=False)
-            if found.errors:
-                raise Refused(
-                    "it cannot be published as it is now: "
-                    + "; ".join(p.message for p in found.errors[:3])
-                    + ". Send it back with this note."
-                )
-            obj = obj or model(pk=revision.object_id)  # a new entry, or a deleted one restored under its old id
-            _go_live(obj, entry, reason=f"approved by {stamp}", also_listed_on=revision.also_listed_on)
+            obj = _publish(revision, obj, stamp)
             revision.object_id = obj.pk
         revision.state, revision.decided_by, revision.decided_at = Revision.State.APPROVED, user, timezone.now()
         revision.note = note
         revision.save()
         _event(revision, ReviewEvent.Action.APPROVED, user, note)
     return obj
+
+
+def _delete(obj, *, reason):
+    found = deletion_problems(obj)
+    if found.errors:
+        raise Refused("; ".join(problem.message for problem in found.errors))
+    obj._change_reason = reason[:100]
+    obj.delete()
+
+
+def _publish(revision, obj, stamp):
+    """The revision's entry, stamped and checked again against the site as it is now, live in its row."""
+    entry = parse(revision.text.encode(), revision.title, revision.kind)
+    if "reviewed" in KINDS[revision.kind].by_name:
+        entry.data["reviewed"], entry.data["reviewer"] = timezone.localdate(), stamp
+    found = problems(entry, obj, also_listed_on=revision.also_listed_on, stamped_on_approval=False)
+    if found.errors:
+        reasons = "; ".join(p.message for p in found.errors[:3])
+        raise Refused(f"it cannot be published as it is now: {reasons}. Send it back with this note")
+    obj = obj or MODELS[revision.kind](pk=revision.object_id)  # a new entry, or a deleted one restored under its id
+    return _go_live(obj, entry, reason=f"approved by {stamp}", also_listed_on=revision.also_listed_on)
 
 
 def send_back(revision, *, user, comment):

@@ -44,15 +44,23 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"Not exported: {exc}"))
             raise SystemExit(EXIT_BUSY) from None
 
+        self.write_report(report)
+        if report.conflicts:
+            raise SystemExit(EXIT_CONFLICT)
+        if report.failed:
+            raise SystemExit(EXIT_INVALID)
+
+    def write_report(self, report):
         out = self.stdout.write
-        if dry_run:
+        if report.dry_run:
             out("Dry run: nothing was written. A real run would do this:")
-        for label in report.created:
-            out(f"created: {label}")
-        for label in report.updated:
-            out(f"updated: {label}")
-        for label in report.newer_files:
-            out(f"file kept, it has changes not loaded yet (run load_content): {label}")
+        for items, prefix in (
+            (report.created, "created"),
+            (report.updated, "updated"),
+            (report.newer_files, "file kept, it has changes not loaded yet (run load_content)"),
+        ):
+            for label in items:
+                out(f"{prefix}: {label}")
         for conflict in report.conflicts:
             out(f"conflict, file left as it is: {conflict.title}")
             self.stderr.write(
@@ -61,13 +69,9 @@ class Command(BaseCommand):
                 f"{conflict.name}. To take the file's: load_content --force {conflict.name}.\n" + conflict.diff
             )
         if report.failed:
-            written = "would be" if dry_run else "were"
+            written = "would be" if report.dry_run else "were"
             write_problems(self, report.failed, f"those entries were not written; the others {written}.")
-        out(("Dry run: " if dry_run else "") + report.summary())
-        if report.conflicts:
-            raise SystemExit(EXIT_CONFLICT)
-        if report.failed:
-            raise SystemExit(EXIT_INVALID)
+        out(("Dry run: " if report.dry_run else "") + report.summary())
 
     def say_waiting(self):
         self.stderr.write("Another load_content or export_content is running; waiting for it to finish...")

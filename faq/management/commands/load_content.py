@@ -65,32 +65,40 @@ class Command(BaseCommand):
         out = self.stdout.write
         if report.dry_run:
             out("Dry run: nothing was written. A real run would do this:")
-        for label in report.created:
-            out(f"created: {label}")
-        for label in report.updated:
-            out(f"updated: {label}")
-        for label in report.pending:
-            out(f"waiting for review (the public page keeps the approved version until a reviewer approves): {label}")
-        for label in report.forced:
-            out(f"forced: {label}")
+        for items, prefix in (
+            (report.created, "created"),
+            (report.updated, "updated"),
+            (
+                report.pending,
+                "waiting for review (the public page keeps the approved version until a reviewer approves)",
+            ),
+            (report.forced, "forced"),
+            (report.kept, "kept admin edit (file unchanged since the last load)"),
+        ):
+            for label in items:
+                out(f"{prefix}: {label}")
         for name in report.not_forced:
             out(f"--force {name}: not in conflict, so nothing was forced")
-        for label in report.kept:
-            out(f"kept admin edit (file unchanged since the last load): {label}")
         for conflict in report.conflicts:
-            out(f"conflict, left as it is in the admin: {conflict.title}")
-            self.stderr.write(
-                f"CONFLICT {conflict.title}: changed in the admin since the last load, and {conflict.path} changed "
-                f"too. Left as it is. To take the file's version: load_content --force {conflict.name}. To write "
-                f"the admin's version to the file: export_content --only {conflict.name}.\n" + conflict.diff
-            )
-        for label in report.unpublished:
-            out(f"unpublished, its file is gone: {label}")
-        for label in report.missing:
-            out(f"no file any more, entry kept: {label}")
-        if report.missing and not report.unpublished:
-            out("(load_content --prune unpublishes FAQs whose file is gone; nothing is ever deleted)")
+            self.write_conflict(conflict)
+        self.write_missing(report)
         out(("Dry run: " if report.dry_run else "") + report.summary())
+
+    def write_missing(self, report):
+        for label in report.unpublished:
+            self.stdout.write(f"unpublished, its file is gone: {label}")
+        for label in report.missing:
+            self.stdout.write(f"no file any more, entry kept: {label}")
+        if report.missing and not report.unpublished:
+            self.stdout.write("(load_content --prune unpublishes FAQs whose file is gone; nothing is ever deleted)")
+
+    def write_conflict(self, conflict):
+        self.stdout.write(f"conflict, left as it is in the admin: {conflict.title}")
+        self.stderr.write(
+            f"CONFLICT {conflict.title}: changed in the admin since the last load, and {conflict.path} changed "
+            f"too. Left as it is. To take the file's version: load_content --force {conflict.name}. To write "
+            f"the admin's version to the file: export_content --only {conflict.name}.\n" + conflict.diff
+        )
 
     def nothing_changed(self, root, dry_run):
         """True, after reporting, when every file is byte for byte what the last load saw: nothing to parse,
