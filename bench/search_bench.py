@@ -144,7 +144,7 @@ def main():
     print(f"\n{'query':32} {'matching':>8} {'shown':>5} {'median ms':>10} {'p95 ms':>8} {'page median ms':>15}")
     for query in QUERIES:
         result = search(query)  # also warms up
-        matching = len(backend.ranked(result.terms, not result.all_words, args.faqs)) if result.terms else 0
+        matching = len(backend.ranked(result.groups, not result.all_words, args.faqs)) if result.terms else 0
         search_times = timed(lambda q=query: search(q), args.repeat)
         page_times = timed(lambda q=query: client.get("/search/", {"q": q}), args.repeat)
         all_search += search_times

@@ -30,7 +30,7 @@ from .forms import SAVE_WAIT_SECONDS, entry_form
 from .history import BOOKKEEPING
 from .kinds import KINDS
 from .locking import Busy, lock_content
-from .models import FAQ, Fact, ReviewerProfile, Revision, SiteInfo, Topic, current_render_context
+from .models import FAQ, Fact, ReviewerProfile, Revision, SearchWords, SiteInfo, Topic, current_render_context
 from .quality import DUE_SOON_DAYS
 from .rendering import RenderError, render_markdown
 
@@ -356,6 +356,14 @@ class SiteInfoAdmin(EntryAdmin, MarkdownxModelAdmin):
     def has_add_permission(self, request):
         """Only one, and only for someone who may add it (no staff account gets it for free)."""
         return super().has_add_permission(request) and not SiteInfo.objects.exists()
+
+
+@admin.register(SearchWords)
+class SearchWordsAdmin(EntryAdmin):
+    kind_name = "search"
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SearchWords.objects.exists()
 
 
 # --- the review queue ------------------------------------------------------------------------------------------

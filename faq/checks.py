@@ -5,7 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .content import SITE_FILE, ContentError, parse, read_file
+from .content import ContentError, parse, read_file
+from .kinds import SITE_FILE
 from .quality import example_identity_values
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .kinds import CONTROL_RE, FACT_TOKEN_RE, FACT_TOKEN_START_RE, FAQ_LINK_RE, FOLDERS, KINDS, SITE_FILE
+from .kinds import CONTROL_RE, FACT_TOKEN_RE, FACT_TOKEN_START_RE, FAQ_LINK_RE, FILES, FOLDERS, KINDS
 from .kinds import body as check_body
 
 MAX_FILE_BYTES = 256 * 1024
@@ -83,17 +83,22 @@ class ContentSet:
     facts: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
     site: Entry | None = None
+    search: Entry | None = None
+
+    def of(self, kind_name):
+        """The entries of one kind, in a list (a kind with one file gives one entry, or none)."""
+        if KINDS[kind_name].file:
+            one = getattr(self, kind_name)
+            return [one] if one else []
+        return getattr(self, kind_name + "s")
 
     def entries(self):
-        yield from self.topics
-        yield from self.facts
-        yield from self.faqs
-        if self.site:
-            yield self.site
+        for kind_name in ("topic", "fact", "faq", "site", "search"):
+            yield from self.of(kind_name)
 
     def add(self, entry):
-        if entry.kind == "site":
-            self.site = entry
+        if KINDS[entry.kind].file:
+            setattr(self, entry.kind, entry)
         else:
             getattr(self, entry.kind + "s").append(entry)
 
@@ -470,10 +475,11 @@ def _discover_child(root, child):
             yield None, shown, "this folder is a link; content folders must be real folders inside content/"
         elif child.is_dir():
             yield from _discover_folder(root, child)
-    elif child.name == SITE_FILE:
-        yield child, shown, "site"
+    elif child.name in FILES:
+        yield child, shown, FILES[child.name]
     elif child.name.endswith(".md"):
-        yield None, shown, f"content files go in {', '.join(sorted(FOLDERS))}/ or {SITE_FILE}; move this file"
+        places = f"{', '.join(sorted(FOLDERS))}/, or be {' or '.join(sorted(FILES))}"
+        yield None, shown, f"content files go in {places}; move this file"
 
 
 def _discover_folder(root, folder):
@@ -537,7 +543,7 @@ def _names_in_broken_file(path: Path, raw: bytes, kind: str):
     """The names other files may use for an entry whose file could not be parsed: its file name and its slug or
     key line, if one can be read."""
     names = {path.stem}
-    if kind != "site":
+    if KINDS[kind].key:
         names.update(match.decode() for match in _KEY_LINE_RE.findall(raw[:4096]))
     return names
 
@@ -558,6 +564,16 @@ class _CrossCheck:
             self.check_topic_and_related(entry)
         for entry in self.content.entries():
             self.check_references(entry)
+        if self.content.search:
+            answer = self.content.search.data["crisis_answer"]
+            if answer not in self.faqs:
+                self.add(
+                    self.content.search,
+                    "crisis_answer",
+                    f"crisis answer '{answer}' is not an FAQ",
+                    kind="faq",
+                    name=answer,
+                )
         return self.problems
 
     def add(self, entry, key, message, *, line=None, kind="", name=""):

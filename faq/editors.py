@@ -17,6 +17,7 @@ EDITOR_ACTIONS = {
     "fact": ("view", "add", "change"),
     "topic": ("view", "add", "change"),
     "siteinfo": ("view", "change"),
+    "searchwords": ("view", "change"),
     "revision": ("view",),
 }
 REVIEWER_EXTRA = ["approve_revision", "view_reviewerprofile"]

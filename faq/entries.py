@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from .content import Entry, fingerprint
 from .kinds import KINDS
-from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
+from .models import FAQ, Alias, Fact, RelatedFAQ, SearchWords, SiteInfo, Topic
 
-MODELS = {"topic": Topic, "fact": Fact, "faq": FAQ, "site": SiteInfo}
+MODELS = {"topic": Topic, "fact": Fact, "faq": FAQ, "site": SiteInfo, "search": SearchWords}
 KIND_OF = {model: name for name, model in MODELS.items()}
 # Fields kept in other tables than the row's own.
 _LINK_FIELDS = {"topic", "related", "aliases"}

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .content import ContentError, Entry, Problem, dump, fingerprint, from_values, parse, read_file
 from .entries import rows_with_entries
-from .kinds import KINDS, SITE_FILE
+from .kinds import KINDS
 from .loading import CONFLICT, CREATE, KEPT, UNCHANGED, UPDATE, Conflict, diff, mark
 from .locking import lock_content
 from .models import Revision
@@ -54,16 +54,19 @@ class _Outgoing:
 
 
 def _relative_path(obj, kind_name):
-    """Where an entry's file lives inside the content folder: where it was loaded from, else the standard name."""
+    """Where an entry's file lives inside the content folder: where it was loaded from, else None."""
     kind = KINDS[kind_name]
-    default = SITE_FILE if kind_name == "site" else None
-    if obj.source_path:
-        parts = Path(obj.source_path).parts[1:]
-        if (kind_name == "site" and parts == (SITE_FILE,)) or (
-            len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".md") and not parts[1].startswith(".")
-        ):
-            return "/".join(parts)
-    return default
+    parts = Path(obj.source_path).parts[1:] if obj.source_path else ()
+    if kind.file and parts == (kind.file,):
+        return kind.file
+    if len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".md") and not parts[1].startswith("."):
+        return "/".join(parts)
+    return None
+
+
+def _standard_path(kind_name, name):
+    kind = KINDS[kind_name]
+    return kind.file or f"{kind.folder}/{name}.md"
 
 
 def _names(kind_name, name):
@@ -77,7 +80,7 @@ def _outgoing():
     waiting = {(r.kind, r.object_id): r for r in Revision.objects.pending().exclude(object_id=None)}
     items = [
         (obj, kind_name, live, waiting.get((kind_name, obj.pk)))
-        for kind_name in ("topic", "fact", "faq", "site")
+        for kind_name in KINDS
         for obj, live in rows_with_entries(kind_name)
     ]
     owners = {_relative_path(obj, k): live.title for obj, k, live, _ in items if obj.source_path}
@@ -103,7 +106,7 @@ def _one_outgoing(obj, kind_name, live, revision, owners):
             for p in exc.problems
         ]
         return _names(kind_name, live.name), problems
-    relative = _relative_path(obj, kind_name) or f"{KINDS[kind_name].folder}/{entry.name}.md"
+    relative = _relative_path(obj, kind_name) or _standard_path(kind_name, entry.name)
     if owners.get(relative, title) != title:
         message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
         return _names(kind_name, live.name), [Problem(title, None, message)]

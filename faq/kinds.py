@@ -234,8 +234,9 @@ class Kind:
     name: str  # "faq"
     label: str  # "FAQ"
     fields: tuple
-    key: str  # the field that names an entry ("slug", "key"); "" for the one site file
-    folder: str  # content/<folder>/ holds its files; "" for the site file
+    key: str  # the field that names an entry ("slug", "key"); "" for a kind with one file
+    folder: str  # content/<folder>/ holds its files; "" for a kind with one file
+    file: str = ""  # the one file of a kind without a folder, e.g. "site.md"
     body_label: str = ""  # what the markdown body is called; "" if the kind has no body
     body_required: bool = False
     body_help: str = ""
@@ -252,8 +253,8 @@ class Kind:
         return {field.name: field for field in self.fields}
 
     def name_of(self, data):
-        """The name an entry goes by in messages and commands: its slug or key, or 'site'."""
-        return data.get(self.key) if self.key else "site"
+        """The name an entry goes by in messages and commands: its slug or key, or the kind's name."""
+        return data.get(self.key) if self.key else self.name
 
     def title(self, data):
         return f"{self.label} {self.name_of(data)}" if self.key else self.label
@@ -429,6 +430,7 @@ SITE = Kind(
     label="site information",
     key="",
     folder="",
+    file="site.md",
     body_label="introduction",
     body_help="The home page's introduction: what the program is, in markdown.",
     fields=(
@@ -449,9 +451,62 @@ SITE = Kind(
     ),
 )
 
-KINDS = {kind.name: kind for kind in (TOPIC, FACT, FAQ, SITE)}
+
+def _term(value, name):
+    value = text(value, name, max_chars=80).casefold()
+    if not re.search(r"\w", value):
+        raise ValueError(f"{name} {value!r} has no letters")
+    return value
+
+
+def synonym(value, name):
+    """`words readers type = words the site uses`, e.g. `money = cost pay`."""
+    value = text(value, name, max_chars=300).casefold()
+    typed, sep, means = value.partition("=")
+    if not sep or not typed.strip() or not means.split():
+        raise ValueError(f"{name} {value!r} must be written  words readers type = words the site uses")
+    return f"{' '.join(typed.split())} = {' '.join(means.split())}"
+
+
+SEARCH = Kind(
+    name="search",
+    label="search words",
+    key="",
+    folder="",
+    file="search.md",
+    fields=(
+        Field(
+            "crisis_terms",
+            list_of(_term),
+            label="Crisis words",
+            help="Words and phrases that mean a reader may be in danger, one per line. A search that holds one "
+            "shows the crisis help first (988, 911) and the crisis answer.",
+            form="list",
+        ),
+        Field(
+            "crisis_answer",
+            slug,
+            label="Crisis answer",
+            help="The web address (slug) of the answer shown with the crisis help.",
+        ),
+        Field(
+            "synonyms",
+            list_of(synonym),
+            required=False,
+            default=[],
+            label="Other words readers use",
+            help="One per line: what readers type = the words the answers use, e.g.  money = cost pay",
+            reviewed=True,
+            form="list",
+        ),
+    ),
+)
+
+# In the order a load writes them: FAQs refer to topics and facts; the search words name an FAQ.
+KINDS = {kind.name: kind for kind in (TOPIC, FACT, SITE, FAQ, SEARCH)}
 FOLDERS = {kind.folder: kind.name for kind in KINDS.values() if kind.folder}
-SITE_FILE = "site.md"
+FILES = {kind.file: kind.name for kind in KINDS.values() if kind.file}
+SITE_FILE = SITE.file
 
 
 # --- what needs a clinical reviewer -------------------------------------------------------------------------

@@ -133,21 +133,16 @@ class _Load:
 
     def plan(self):
         steps = []
-        for kind_name, entries in (
-            ("topic", self.content.topics),
-            ("fact", self.content.facts),
-            ("site", [self.content.site] if self.content.site else []),
-            ("faq", self.content.faqs),
-        ):
+        for kind_name in kinds.KINDS:
             rows = self.rows(kind_name)
-            steps += [self.decide(entry, self.find(rows, entry)) for entry in entries]
+            steps += [self.decide(entry, self.find(rows, entry)) for entry in self.content.of(kind_name)]
         return steps
 
     def rows(self, kind_name):
         model = MODELS[kind_name]
         queryset = model.objects.select_related("topic") if kind_name == "faq" else model.objects.all()
         key = kinds.KINDS[kind_name].key
-        rows = {getattr(obj, key) if key else "site": obj for obj in queryset}
+        rows = {getattr(obj, key) if key else kind_name: obj for obj in queryset}
         if kind_name == "faq":  # an entry renamed in its file lists its old slug as an alias: the same row
             for obj in list(rows.values()):
                 for alias in self.links.aliases[obj.pk]:
@@ -156,7 +151,7 @@ class _Load:
 
     @staticmethod
     def find(rows, entry):
-        if entry.kind == "site":
+        if not kinds.KINDS[entry.kind].key:  # a kind with one file has one row
             return next(iter(rows.values()), None)
         found = rows.get(entry.name)
         if found is None and entry.kind == "faq":
@@ -396,7 +391,7 @@ def changed_since_load():
     waiting for review): what a load of unchanged files keeps."""
     waiting = {(r.kind, r.object_id): r.fingerprint for r in Revision.objects.pending().exclude(object_id=None)}
     kept = []
-    for kind_name in ("topic", "fact", "faq", "site"):
+    for kind_name in kinds.KINDS:
         for obj, entry in rows_with_entries(kind_name):
             if not obj.source_path:
                 continue

@@ -264,6 +264,23 @@ class SiteInfo(Synced):
         return [line.strip() for line in self.address.splitlines() if line.strip()]
 
 
+class SearchWords(Synced):
+    """The words that make site search show the crisis help first, and the other words readers use."""
+
+    crisis_terms = models.JSONField(default=list, help_text=_help(kinds.SEARCH, "crisis_terms"))
+    crisis_answer = models.SlugField(max_length=100, help_text=_help(kinds.SEARCH, "crisis_answer"))
+    synonyms = models.JSONField(default=list, blank=True, help_text=_help(kinds.SEARCH, "synonyms"))
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "search words"
+
+    def __str__(self):
+        return "Search words"
+
+
 class ContentVersion(models.Model):
     """One row whose number goes up with every content change: the key of the page cache (faq/caching.py)."""
 

@@ -304,6 +304,9 @@ def check(content: ContentSet, *, today: datetime.date, overdue=ERROR) -> list[F
     findings = []
     for entry in content.entries():
         findings += check_entry(entry, view, today=today, overdue=overdue)
+    if content.faqs and content.search is None:
+        message = "search.md is missing: it lists the crisis words that make a search show the crisis help first"
+        findings.append(Finding(ERROR, "search.md", None, message))
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.message))
 
 
@@ -320,6 +323,9 @@ def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=E
         _check_retyped_facts(report, entry, view.facts)
     if entry.kind in {"faq", "fact", "site"} and not draft:
         _check_links_to_drafts(report, entry, view)
+    if entry.kind == "search" and view.faq_status(entry.data["crisis_answer"]) != "published":
+        message = f"the crisis answer '{entry.data['crisis_answer']}' is not a published FAQ; readers must reach it"
+        report.add(ERROR, entry.line_of("crisis_answer"), message, "crisis_answer")
     return report.findings
 
 

@@ -9,7 +9,6 @@ with private-use characters; the text is HTML-escaped first and only then are th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,28 +19,16 @@ from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import FAQ
+from .models import FAQ, SearchWords
+from .queries import CrisisWords, clean_query, groups, parse_synonyms, search_terms
 from .rendering import html_to_text
 
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 8
 RESULT_LIMIT = 20
 WINDOW = 200  # SQLite: how many of the best matches to check against published() before looking further
 EXCERPT_WORDS = 24
 START, STOP = "\ue000", "\ue001"  # private-use markers: never in indexed text (stripped), never in output
 ELLIPSIS = "…"
 
-# PostgreSQL's english stop-word list, used for both backends so they agree on what a query means.
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between
-    both but by can did do does doing don down during each few for from further had has have having he her here
-    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
-    off on once only or other our ours ourselves out over own s same she should so some such t than that the
-    their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with you your yours yourself yourselves""".split()  # noqa: SIM905
-)
-
-_WORD_RE = re.compile(r"[^\W_]+")
 _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 
 
@@ -50,32 +37,6 @@ _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 
 def _index_text(text):
     return (text or "").replace(START, "").replace(STOP, "")
-
-
-def clean_query(raw):
-    """The query as the page may echo it: no control or non-characters, spaces collapsed, at most 200 chars."""
-    kept = []
-    for char in (raw or "")[: MAX_QUERY_CHARS * 4]:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs", "Co") or (category == "Cn" and _is_noncharacter(char)):
-            kept.append(" ")
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())[:MAX_QUERY_CHARS]
-
-
-def _is_noncharacter(char):
-    code = ord(char)
-    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
-
-
-def search_terms(query):
-    """Lower-cased words of the query, stop words and repeats dropped, at most MAX_TERMS."""
-    terms = []
-    for word in _WORD_RE.findall(query.casefold()):
-        if word not in STOP_WORDS and word not in terms:
-            terms.append(word)
-    return terms[:MAX_TERMS]
 
 
 def marked(text):
@@ -100,35 +61,47 @@ class Hit:
 class SearchResult:
     query: str
     terms: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # per query word: the word and other words the site uses for it
     hits: list = field(default_factory=list)
     all_words: bool = True
     more: bool = False
+    crisis: str | None = None  # the crisis word or phrase the query holds: the page shows help first
+    crisis_answer: FAQ | None = None
 
 
 def search(raw_query, limit=RESULT_LIMIT):
-    """Published FAQs matching the query: question matches first, then by relevance, with highlights."""
+    """Published FAQs matching the query: question matches first, then by relevance, with highlights; and, if
+    the query says the reader may be in danger, the crisis help and the crisis answer before anything else."""
     query = clean_query(raw_query)
+    words = SearchWords.objects.first()
     result = SearchResult(query=query, terms=search_terms(query))
-    if not result.terms:
-        return result
+    result.crisis = CrisisWords.of(words.crisis_terms if words else ()).found_in(query)
+    if result.crisis and words:
+        result.crisis_answer = FAQ.objects.published().for_search().filter(slug=words.crisis_answer).first()
+    result.groups = groups(result.terms, parse_synonyms(words.synonyms if words else ()))
+    if result.terms:
+        _find(result, limit)
+    return result
+
+
+def _find(result, limit):
     backend = _backend()
-    ranked = backend.ranked(result.terms, any_word=False, limit=limit + 1)
-    if not ranked and len(result.terms) > 1:
+    ranked = backend.ranked(result.groups, any_word=False, limit=limit + 1)
+    if not ranked and len(result.groups) > 1:
         result.all_words = False
-        ranked = backend.ranked(result.terms, any_word=True, limit=limit + 1)
+        ranked = backend.ranked(result.groups, any_word=True, limit=limit + 1)
     result.more = len(ranked) > limit
     ranked = ranked[:limit]
     if not ranked:
-        return result
+        return
     ids = [faq_id for faq_id, _ in ranked]
-    marks = backend.highlights(result.terms, ids, any_word=not result.all_words)
+    marks = backend.highlights(result.groups, ids, any_word=not result.all_words)
     faqs = FAQ.objects.published().for_search().order_by().in_bulk(ids)
     for faq_id, in_question in ranked:
         if faq_id in faqs and faq_id in marks:
             question, summary, excerpt = marks[faq_id]
             excerpt = marked(excerpt) if START in excerpt else ""
             result.hits.append(Hit(faqs[faq_id], marked(question), marked(summary), excerpt, bool(in_question)))
-    return result
 
 
 def _published_ids_sql():
@@ -143,17 +116,20 @@ def _published_ids_sql():
 
 class _SQLite:
     @staticmethod
-    def match(terms, any_word):
-        # Every term is a quoted FTS5 string (the word pattern leaves no quotes), so NEAR/OR/* are plain words.
-        return (" OR " if any_word else " ").join(f'"{term}"' for term in terms)
+    def match(groups, any_word):
+        """FTS5 syntax for the query: every word quoted (the word pattern leaves no quotes, so NEAR, OR and * are
+        plain words); all groups (each: a word or another word for it), or any word at all."""
+        if any_word:
+            return " OR ".join(f'"{word}"' for group in groups for word in group)
+        return " AND ".join("(" + " OR ".join(f'"{word}"' for word in group) + ")" for group in groups)
 
-    def ranked(self, terms, any_word, limit):
+    def ranked(self, groups, any_word, limit):
         """Rank the matches, then check visibility for the best WINDOW of them (all of them if drafts crowd it).
 
         Checking published() per match in rank order keeps rare words fast; filtering 10,000 rows first would
         cost every query a scan, and letting SQLite drive the MATCH from published rows took seconds.
         """
-        expression = self.match(terms, any_word)
+        expression = self.match(groups, any_word)
         visible_sql, visible_params = (
             FAQ.objects.published().filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
         )
@@ -175,14 +151,14 @@ class _SQLite:
                 visible = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
         return visible[:limit]
 
-    def highlights(self, terms, ids, any_word):
+    def highlights(self, groups, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
         sql = (
             "SELECT rowid, highlight(faq_search, 0, %s, %s), highlight(faq_search, 1, %s, %s), "
             "snippet(faq_search, 2, %s, %s, %s, %s) "
             f"FROM faq_search WHERE faq_search MATCH %s AND rowid IN ({placeholders})"
         )
-        params = [START, STOP, START, STOP, START, STOP, ELLIPSIS, EXCERPT_WORDS, self.match(terms, any_word), *ids]
+        params = [START, STOP, START, STOP, START, STOP, ELLIPSIS, EXCERPT_WORDS, self.match(groups, any_word), *ids]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -208,14 +184,17 @@ class _SQLite:
 
 class _PostgreSQL:
     @staticmethod
-    def tsquery(terms, any_word):
+    def tsquery(groups, any_word):
         """SQL for a tsquery and its parameters; each word goes through plainto_tsquery, so no syntax leaks."""
-        if not any_word:
-            return "plainto_tsquery('english', %s)", [" ".join(terms)]
-        return "(" + " || ".join(["plainto_tsquery('english', %s)"] * len(terms)) + ")", list(terms)
+        word = "plainto_tsquery('english', %s)"
+        if any_word:
+            words = [w for group in groups for w in group]
+            return "(" + " || ".join([word] * len(words)) + ")", words
+        sql = " && ".join("(" + " || ".join([word] * len(group)) + ")" for group in groups)
+        return f"({sql})", [w for group in groups for w in group]
 
-    def ranked(self, terms, any_word, limit):
-        tsquery, query_params = self.tsquery(terms, any_word)
+    def ranked(self, groups, any_word, limit):
+        tsquery, query_params = self.tsquery(groups, any_word)
         published_sql, published_params = _published_ids_sql()
         sql = (
             "SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
@@ -227,8 +206,8 @@ class _PostgreSQL:
             cursor.execute(sql, [*query_params, *published_params, limit])
             return cursor.fetchall()
 
-    def highlights(self, terms, ids, any_word):
-        tsquery, query_params = self.tsquery(terms, any_word)
+    def highlights(self, groups, ids, any_word):
+        tsquery, query_params = self.tsquery(groups, any_word)
         whole = f'HighlightAll=true, StartSel="{START}", StopSel="{STOP}"'
         excerpt = f'MaxWords={EXCERPT_WORDS}, MinWords={EXCERPT_WORDS // 2}, StartSel="{START}", StopSel="{STOP}"'
         sql = (

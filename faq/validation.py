@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from . import quality
 from .content import Entry, Problem, references
-from .entries import entry_of, kind_of
-from .kinds import FAQ_LINK_RE, is_public
+from .entries import MODELS, entry_of, kind_of
+from .kinds import FAQ_LINK_RE, KINDS, is_public
 from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
 from .quality import ERROR
 
@@ -159,9 +159,9 @@ def problems(entry: Entry, obj, *, also_listed_on=(), stamped_on_approval=True) 
 
 def _check_identity(found, entry, obj):
     """The slug or key is this entry's alone; an FAQ's earlier addresses are nobody else's."""
-    if entry.kind == "site":
-        if obj is None and SiteInfo.objects.exists():
-            found.error("", "the site information already exists; change it instead of adding another")
+    if not KINDS[entry.kind].key:  # a kind with one entry
+        if obj is None and MODELS[entry.kind].objects.exists():
+            found.error("", f"the {KINDS[entry.kind].label} already exists; change it instead of adding another")
         return
     model = {"faq": FAQ, "topic": Topic, "fact": Fact}[entry.kind]
     key = "key" if entry.kind == "fact" else "slug"
@@ -257,8 +257,8 @@ def deletion_problems(obj) -> Found:
             found.error("", f"{_names(map(str, users))} use {{{{ fact:{obj.key} }}}}; change them first")
     elif kind == "topic" and obj.faqs.exists():
         found.error("", f"{obj.faqs.count()} FAQ(s) are in this topic; move them to another topic first")
-    elif kind == "site":
-        found.error("", "the site information cannot be deleted; change it instead")
+    elif not KINDS[kind].key:
+        found.error("", f"the {KINDS[kind].label} cannot be deleted; change it instead")
     return found
 
 

@@ -81,7 +81,8 @@ SOURCE_AND_REVIEWER = (
 @pytest.fixture
 def site_content(content_dir, write):
     """The small folder above, made to pass every content check as well (what staff edits must keep passing):
-    each FAQ has a reviewer, a source and two related FAQs, and another page links to it."""
+    each FAQ has a reviewer, a source and two related FAQs, another page links to it, and the search words name
+    the crisis answer."""
     write("faqs/alpha.md", faq_text("alpha", related=["beta", "gamma"], body="Alpha takes {{ fact:weekly-hours }}.",
                                     extra=SOURCE_AND_REVIEWER, reviewed="2026-11-20"))  # fmt: skip
     write("faqs/beta.md", faq_text("beta", related=["alpha", "gamma"], body="See [alpha](faq:alpha).",
@@ -89,6 +90,7 @@ def site_content(content_dir, write):
     write(
         "faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], extra=SOURCE_AND_REVIEWER, reviewed="2026-11-20")
     )
+    write("search.md", "---\ncrisis_terms:\n- suicide\ncrisis_answer: gamma\nsynonyms:\n- money = cost pay\n---\n")
     return content_dir
 
 

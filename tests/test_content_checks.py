@@ -16,6 +16,7 @@ from tests.conftest import REPO, faq_text
 TODAY = datetime.date(2026, 11, 28)
 SOURCE = "sources:\n- title: NIMH, Psychotherapies\n  url: https://www.nimh.nih.gov/health/topics/psychotherapies\n"
 REVIEWER = "reviewer: Dana Ortiz, LCSW\n"
+SEARCH = "---\ncrisis_terms:\n- suicide\ncrisis_answer: alpha\n---\n"
 SITE = "---\nname: T\nphone: (617) 555-0142\naddress: A\nhours: B\nintake:\n- a\n---\n\n"
 LONG_WORDS = (
     "Comprehensive multidisciplinary psychotherapeutic interventions demonstrate considerable effectiveness "
@@ -37,6 +38,7 @@ def good(write, tmp_path):
     write("faqs/beta.md", faq("beta", ["alpha", "gamma"]))
     write("faqs/gamma.md", faq("gamma", ["alpha", "beta"]))
     write("site.md", SITE + "Welcome.\n")
+    write("search.md", SEARCH)
     return tmp_path / "content"
 
 
@@ -401,3 +403,14 @@ def test_every_real_environment_runs_the_checks_on_load():
     assert importlib.import_module("iop_site.settings.local").CONTENT_CHECKS_ON_LOAD is True
     production = (REPO / "iop_site" / "settings" / "production.py").read_text()
     assert "CONTENT_CHECKS_ON_LOAD" not in production  # inherits True from base
+
+
+def test_the_search_words_file_is_required_and_its_crisis_answer_must_be_published(good, write):
+    (good / "search.md").unlink()
+    assert findings(good) == [
+        "search.md: error: search.md is missing: it lists the crisis words that make a search show the crisis help "
+        "first"
+    ]
+    write("search.md", SEARCH)
+    write("faqs/alpha.md", faq("alpha", ["beta", "gamma"], extra=SOURCE + REVIEWER + "status: draft\n"))
+    assert "content/search.md:4: error: the crisis answer 'alpha' is not a published FAQ" in "\n".join(findings(good))
