@@ -59,7 +59,28 @@ class EntryAdmin(SimpleHistoryAdmin):
         kwargs["form"] = entry_form(self.kind_name, self.admin_site)
         return super().get_form(request, obj, change=change, **kwargs)
 
+    # What a view-only account is shown instead of the fields that only a form can show.
+    SHOWN_AS = {"related": "related_questions", "aliases": "earlier_addresses"}
+    FORM_ONLY = {"based_on", "also_listed_on"}
+
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self._fieldsets()
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [
+                (name, {"fields": [self.SHOWN_AS.get(f, f) for f in options["fields"] if f not in self.FORM_ONLY]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    @admin.display(description="Related questions")
+    def related_questions(self, obj):
+        return ", ".join(obj.related_links.order_by("position").values_list("target__question", flat=True)) or "—"
+
+    @admin.display(description="Earlier addresses")
+    def earlier_addresses(self, obj):
+        return ", ".join(obj.aliases.values_list("slug", flat=True)) or "—"
+
+    def _fieldsets(self):
         kind = KINDS[self.kind_name]
         sections = {"": []}
         for item in kind.fields:
@@ -76,6 +97,8 @@ class EntryAdmin(SimpleHistoryAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):  # History's version pages too
+            return [name for _, options in self.get_fieldsets(request, obj) for name in options["fields"]]
         stamps = [item.name for item in KINDS[self.kind_name].fields if item.stamp]
         return [*stamps, "review_due"] if self.kind_name == "faq" else stamps
 

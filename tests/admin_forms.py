@@ -85,8 +85,8 @@ def make_user(username, *, group=None, superuser=False, reviewer_name=None, view
     return user
 
 
-def client_for(user):
-    client = Client()
+def client_for(user, **options):
+    client = Client(**options)
     client.force_login(user)
     return client
 

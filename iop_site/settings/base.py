@@ -275,6 +275,9 @@ AXES_DISABLE_ACCESS_LOG = True
 # always give its code; with ADMIN_REQUIRE_2FA=1 every staff member must have one (iop_site/admin.py).
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "IOP staff"
+# An authenticator's secret is shown once, to its owner, by add_totp_device: never again in the admin (its
+# config and QR code pages), where another administrator could copy it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
