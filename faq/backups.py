@@ -153,7 +153,8 @@ def _export_content(target):
             call_command("export_content", path=target, stdout=out, stderr=err)
             transaction.set_rollback(True)
     except SystemExit as exc:
-        raise BackupError(f"export_content could not write the content copy (exit {exc.code}):\n{err.getvalue()}")
+        message = f"export_content could not write the content copy (exit {exc.code}):\n{err.getvalue()}"
+        raise BackupError(message) from None
     return out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else ""
 
 
@@ -192,9 +193,7 @@ def create_backup(directory, *, now=None):
             raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
         taken = datetime.datetime.now(datetime.UTC)
         content_summary = _export_content(partial / "content")
-        files = {
-            str(path.relative_to(partial)): _sha256(path) for path in sorted(partial.rglob("*")) if path.is_file()
-        }
+        files = {str(path.relative_to(partial)): _sha256(path) for path in sorted(partial.rglob("*")) if path.is_file()}
         manifest = {
             "format": FORMAT,
             "created": taken.isoformat(timespec="seconds"),

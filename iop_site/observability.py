@@ -93,7 +93,6 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-
 class PrivateAdminEmailHandler(AdminEmailHandler):
     """Mail an error to ADMINS without the request it came from, and not again for 10 minutes.
 
@@ -149,7 +148,6 @@ def logging_settings(logging_config, environ=os.environ):
     for handler in handlers.values():  # whatever was added, by whom: addresses are cut before anything is written
         handler["filters"] = [*ip_filters, *[name for name in handler.get("filters", []) if name not in ip_filters]]
     return config
-
 
 
 def _truncate_ips(text):
