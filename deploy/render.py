@@ -80,7 +80,8 @@ def values(args):
         "CERTIFICATE": args.certificate or f"{live}/fullchain.pem",
         "CERTIFICATE_KEY": args.certificate_key or f"{live}/privkey.pem",
         "ACME_ROOT": args.acme_root,
-        "NGINX_DIR": args.nginx_dir.rstrip("/"),
+        # Where the snippet was written: under --root when one is given, so the rendered tree works where it is.
+        "NGINX_DIR": str(args.root / args.nginx_dir.strip("/")),
         "NGINX_USER": args.nginx_user,
         "CACHE_DIR": args.cache_dir,
         "LOG_DIR": args.log_dir.rstrip("/"),
