@@ -181,7 +181,9 @@ class Response:
 
     def header(self, name):
         values = [value for key, value in self.headers if key.lower() == name.lower()]
-        return values[0] if len(values) == 1 else (None if not values else values)
+        if len(values) > 1:
+            raise AssertionError(f"{name} appears {len(values)} times: {values}")
+        return values[0] if values else None
 
     def all(self, name):
         return [value for key, value in self.headers if key.lower() == name.lower()]
