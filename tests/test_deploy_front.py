@@ -6,6 +6,7 @@ service and socket units start gunicorn, nginx runs Debian's nginx.conf with the
 
 import gzip
 import json
+import os
 import re
 import socket
 import ssl
@@ -16,6 +17,7 @@ import time
 import pytest
 
 from tests.front import (
+    NGINX,
     REPO,
     SECRET_KEY,
     SERVER_NAME,
@@ -24,6 +26,7 @@ from tests.front import (
     free_port,
     make_certificates,
     nginx,
+    nginx_main_config,
     real_content_copy,
     render,
     require_tools,
@@ -372,6 +375,53 @@ def test_every_kind_of_response_carries_the_same_security_headers(front):
     assert kinds["app 404"].status == 404 and kinds["missing static file"].status == 404
     for kind, response in kinds.items():
         assert security_headers(response) == expected, kind
+
+
+# --- the MDN HTTP Observatory ------------------------------------------------------------------------------------
+
+OBSERVATORY = REPO / "deploy" / "observatory" / "node_modules" / "@mdn" / "mdn-http-observatory" / "src" / "scan.js"
+SCAN = """set -eu
+ip link set lo up
+mount --bind "$HOSTS" /etc/hosts
+"$NGINX" -c "$CONFIG" -e "$ERROR_LOG" -g 'daemon off;' &
+server=$!
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/443) 2>/dev/null && break; sleep 0.1; done
+status=0
+node "$SCANNER" "$SERVER_NAME" > "$OUT" || status=$?
+kill -QUIT "$server"; wait "$server" || true
+exit "$status"
+"""
+
+
+def test_the_mdn_http_observatory_grades_the_front_a_plus_with_no_failed_test(front, tmp_path):
+    """The scanner only takes a host name and uses ports 80 and 443, so nginx and the scanner run in a network
+    and mount namespace of their own: its own loopback, and an /etc/hosts naming the test host."""
+    if not OBSERVATORY.exists():
+        pytest.fail("The Observatory is not installed: run `make deploy/observatory/node_modules/.installed`.")
+    files = render(
+        tmp_path / "root", http_port=80, https_port=443, certificates=front.certificates,
+        socket_path=front.socket_path, state_dir=tmp_path / "state", cache_dir=tmp_path / "cache",
+    )  # fmt: skip
+    config = nginx_main_config(tmp_path / "root", files["site"], tmp_path / "nginx.pid", tmp_path / "error.log")
+    (tmp_path / "hosts").write_text(f"127.0.0.1 localhost\n127.0.0.1 {SERVER_NAME}\n")
+    (tmp_path / "scan.sh").write_text(SCAN)
+    env = {
+        "PATH": os.environ["PATH"], "HOSTS": str(tmp_path / "hosts"), "NGINX": NGINX, "CONFIG": str(config),
+        "ERROR_LOG": str(tmp_path / "error.log"), "SCANNER": str(OBSERVATORY), "SERVER_NAME": SERVER_NAME,
+        "OUT": str(tmp_path / "scan.json"), "NODE_EXTRA_CA_CERTS": str(front.certificates["ca"]),
+    }  # fmt: skip
+    result = subprocess.run(
+        ["unshare", "--net", "--mount", "--fork", "bash", str(tmp_path / "scan.sh")],
+        env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    output = (tmp_path / "scan.json").read_text() if (tmp_path / "scan.json").exists() else ""
+    assert result.returncode == 0, result.stderr + output
+    report = json.loads(output)
+    failed = {name: test.get("result") for name, test in report["tests"].items() if not test.get("pass")}
+    print(f"MDN HTTP Observatory: grade {report['scan']['grade']}, score {report['scan']['score']}, "
+          f"{report['scan']['testsPassed']}/{report['scan']['testsQuantity']} tests passed")  # fmt: skip
+    assert failed == {}
+    assert report["scan"]["grade"] == "A+"
 
 
 # --- reloads and the app going away -------------------------------------------------------------------------------
