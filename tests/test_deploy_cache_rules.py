@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.front import Front, SERVER_NAME, free_port, make_certificates, nginx, render, require_tools, wait_for
+from tests.front import SERVER_NAME, Front, free_port, make_certificates, nginx, render, require_tools, wait_for
 
 OPTED_IN = [("X-Accel-Expires", "60"), ("Cache-Control", "public, max-age=300")]
 ANSWERS = {

@@ -4,6 +4,7 @@ Everything starts from the files in deploy/ (tests/front.py): the deploy unit's 
 service and socket units start gunicorn, nginx runs Debian's nginx.conf with the rendered site.
 """
 
+import concurrent.futures
 import gzip
 import json
 import os
@@ -336,8 +337,10 @@ def test_a_page_is_never_served_more_than_one_second_after_a_change(front):
 
 
 def test_search_is_rate_limited_with_a_429_page_that_has_the_crisis_line(front):
-    statuses = [front.request("/search/?q=group").status for _ in range(40)]
-    assert 429 in statuses and statuses[0] == 200
+    assert front.request("/search/?q=group").status == 200
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:  # faster than the 5 a second the zone allows
+        statuses = list(pool.map(lambda _: front.request("/search/?q=group").status, range(80)))
+    assert 429 in statuses and 200 in statuses
     limited = front.request("/search/?q=group")
     assert limited.status == 429
     assert b'href="tel:988"' in limited.body
