@@ -140,7 +140,7 @@ def _dump_postgres(target):
     return stats
 
 
-def _export_content(target):
+def export_content_copy(target):
     """Every entry as a file, through export_content, with no trace left in the database.
 
     export_content records which file each entry was written to (that is how it later tells an admin edit from
@@ -192,7 +192,7 @@ def create_backup(directory, *, now=None):
         else:
             raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
         taken = datetime.datetime.now(datetime.UTC)
-        content_summary = _export_content(partial / "content")
+        content_summary = export_content_copy(partial / "content")
         files = {str(path.relative_to(partial)): _sha256(path) for path in sorted(partial.rglob("*")) if path.is_file()}
         manifest = {
             "format": FORMAT,

@@ -27,9 +27,12 @@ class Command(BaseCommand):
         directory = output or settings.BACKUP_DIR
         try:
             path = create_backup(directory)
-        except (BackupError, OSError) as exc:
+        except BackupError as exc:
             # Logged as an error so it reaches ADMINS or Sentry (iop_site/observability.py), not only the journal.
             logger.error("Backup into %s failed: %s", directory, exc)
+            raise CommandError(f"Backup failed, nothing was kept: {exc}") from None
+        except Exception as exc:  # whatever else stops a nightly backup must reach a person too, with its traceback
+            logger.exception("Backup into %s failed", directory)
             raise CommandError(f"Backup failed, nothing was kept: {exc}") from None
         self.stdout.write(f"Backup written: {path}")
         if keep is not None:
