@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+import traceback
 from email.utils import getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
@@ -96,9 +97,9 @@ class JsonFormatter(logging.Formatter):
 class PrivateAdminEmailHandler(AdminEmailHandler):
     """Mail an error to ADMINS without the request it came from, and not again for 10 minutes.
 
-    Django's own handler attaches the request (client address, GET and POST values); this site's readers ask
-    about their mental health, so the mail carries only the message and the traceback. The pause stops a
-    database outage from sending one mail per request.
+    Django's own handler attaches the request (client address, GET and POST values) and the settings; this
+    site's readers ask about their mental health, so the mail carries only the message and the traceback, with
+    any IP address cut to its network. The pause stops a database outage from sending one mail per request.
     """
 
     def __init__(self, *args, **kwargs):
@@ -114,9 +115,11 @@ class PrivateAdminEmailHandler(AdminEmailHandler):
             if last is not None and now - last < MAIL_THROTTLE_SECONDS:
                 return
             self._last_sent[key] = now
-        private = copy.copy(record)
-        private.request = None
-        super().emit(private)
+        subject = self.format_subject(f"{record.levelname}: {record.getMessage()}")
+        body = record.getMessage()
+        if record.exc_info:
+            body += "\n\n" + "".join(traceback.format_exception(*record.exc_info))
+        self.send_mail(subject, _truncate_ips(body), fail_silently=True)
 
 
 def logging_settings(logging_config, environ=os.environ):
