@@ -218,6 +218,7 @@ class Front:
     app_log: Path
     nginx_log: Path
     env: dict
+    manage: list = field(default_factory=list)  # deploy/iop-manage with this front's settings file
     processes: dict = field(default_factory=dict)
 
     def request(self, path, method="GET", headers=None, body=None, *, https=True, server_name=SERVER_NAME):

@@ -6,6 +6,7 @@ DATABASE_URL points to one (CI runs both), with its own databases named after th
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -266,15 +267,40 @@ def test_keep_deletes_only_the_oldest_complete_backups(tmp_path):
     ]  # fmt: skip
 
 
-def test_a_failed_backup_is_logged_as_an_error_and_leaves_nothing_behind(tmp_path):
-    env = site_env(f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}", BACKUP_DIR=str(tmp_path / "backups"))
+def failing_database(tmp_path):
     if ENGINE == "postgresql":
-        env["DATABASE_URL"] = f"postgres://{CONFIGURED['USER']}@{CONFIGURED['HOST'] or '127.0.0.1'}:1/none"
-    result = manage(env, "backup_site", check=False)
+        return f"postgres://{CONFIGURED['USER']}@{CONFIGURED['HOST'] or '127.0.0.1'}:1/none"
+    return f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"
+
+
+def test_a_failed_backup_says_why_and_leaves_nothing_behind(tmp_path):
+    result = manage(
+        site_env(failing_database(tmp_path), BACKUP_DIR=str(tmp_path / "backups")), "backup_site", check=False
+    )
     assert result.returncode == 1
-    assert "Backup into" in result.stderr and "failed" in result.stderr  # the log line ADMINS and Sentry get
-    assert "Backup failed, nothing was kept" in result.stderr
+    assert f"Backup into {tmp_path / 'backups'} failed, nothing was kept" in result.stderr
     assert not (tmp_path / "backups").exists() or list((tmp_path / "backups").iterdir()) == []
+
+
+def test_the_daily_jobs_log_a_failed_backup_as_an_error_so_it_reaches_a_person(tmp_path):
+    env = site_env(failing_database(tmp_path), BACKUP_DIR=str(tmp_path / "backups"))
+    result = manage(env, "daily_jobs", check=False)
+    assert result.returncode == 1
+    assert "Daily job backup_site failed (Backup into" in result.stderr  # the faq logger's line: mail, Sentry
+    assert "backup_site failed; the lines above say why." in result.stderr
+
+
+def test_the_daily_jobs_log_failed_content_checks_and_still_make_the_backup(tmp_path):
+    env = site_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", BACKUP_DIR=str(tmp_path / "backups"))
+    manage(env, "migrate", "--noinput")
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    page = next((content / "faqs").glob("*.md"))
+    page.write_text(re.sub(r"(?m)^reviewed: .*$", "reviewed: 2099-01-15", page.read_text(), count=1))
+    result = manage({**env, "CONTENT_DIR": str(content)}, "daily_jobs", check=False)
+    assert result.returncode == 1
+    assert "Daily job check_content failed (exit 1)" in result.stderr and page.name in result.stderr
+    assert len(list((tmp_path / "backups").glob("iop-backup-*/manifest.json"))) == 1
 
 
 def test_keep_must_leave_at_least_the_new_backup(tmp_path):

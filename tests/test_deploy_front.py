@@ -84,19 +84,17 @@ def front(tmp_path_factory):
     )
     run_unit_commands(files["iop-deploy.service"])
     env = service_env(files["iop.service"])
-    staff = ["createsuperuser", "--noinput", "--username", "staff", "--email", "staff@harborlight-iop.org"]
-    run(
-        [REPO / ".venv/bin/python", "manage.py", *staff],
-        cwd=REPO,
-        env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
-    )
+    site_manage = [REPO / "deploy/iop-manage", "--env-file", tmp / "root/etc/iop/iop.env", "--app-dir", REPO]
+    site_manage += ["--user", "root"]
+    run([*site_manage, "--set", f"DJANGO_SUPERUSER_PASSWORD={STAFF_PASSWORD}", "createsuperuser", "--noinput",
+         "--username", "staff", "--email", "staff@harborlight-iop.org"])  # fmt: skip
     notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     notify.bind(str(tmp / "notify.sock"))
     notify.settimeout(30)
     app_log = tmp / "gunicorn.log"
     app = start_gunicorn(files, socket_path, app_log, notify_socket=tmp / "notify.sock")
     site = Front(tmp / "root", http_port, https_port, certificates, files, socket_path, app_log,
-                 tmp / "root" / "log" / "iop.access.log", env)  # fmt: skip
+                 tmp / "root" / "log" / "iop.access.log", env, manage=site_manage)  # fmt: skip
     site.notify = notify
     site.processes["app"] = app
     with nginx(tmp / "root", files["site"]) as server:
@@ -155,6 +153,14 @@ def test_the_deploy_step_wrote_nginx_error_pages_from_the_collected_stylesheet(f
     assert hashed_stylesheet() in page
     assert 'href="tel:988"' in page
     assert 'href="tel:988"' in (REPO / "staticfiles" / "errors" / "429.html").read_text()
+
+
+def test_the_daily_jobs_unit_makes_a_backup_while_the_site_runs(front):
+    run_unit_commands(front.files["iop-jobs.service"])
+    (manifest,) = (front.root.parent / "state" / "backups").glob("iop-backup-*/manifest.json")
+    assert json.loads(manifest.read_text())["tables"]["faq_faq"]["rows"] >= 30
+    (timer,) = unit_values(front.files["iop-jobs.timer"], "Timer", "OnCalendar")
+    assert timer == "*-*-* 03:15:00"
 
 
 # --- TLS and the redirect -----------------------------------------------------------------------------------------
@@ -316,7 +322,7 @@ def measure_staleness(front, marker):
         f"faq.question = {marker!r}; faq.save(); print(time.time())"
     )
     try:
-        result = run([REPO / ".venv/bin/python", "manage.py", "shell", "-c", script], cwd=REPO, env=front.env)
+        result = run([*front.manage, "shell", "-c", script])
         committed = float(result.stdout.strip().splitlines()[-1])
         time.sleep(2.5)
     finally:

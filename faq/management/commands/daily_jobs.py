@@ -1,0 +1,34 @@
+import io
+import logging
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+logger = logging.getLogger("faq.jobs")
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily jobs (deploy/systemd/iop-jobs.timer): a backup, then the content checks, which fail when an "
+        "answer is past its review date. A failure is logged as an error, so it reaches ADMINS or Sentry."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--keep", type=int, default=14, metavar="N", help="Backups to keep (default 14).")
+
+    def handle(self, *args, keep=14, **options):
+        failed = []
+        for name, arguments in (("backup_site", ["--keep", str(keep)]), ("check_content", [])):
+            out, err = io.StringIO(), io.StringIO()
+            try:
+                call_command(name, *arguments, stdout=out, stderr=err)
+            except (CommandError, SystemExit) as exc:
+                failed.append(name)
+                # One error per job, with what it printed: unattended, this log line is how a person hears of it.
+                detail = str(exc) if isinstance(exc, CommandError) else f"exit {exc.code}"
+                logger.error("Daily job %s failed (%s):\n%s", name, detail, err.getvalue()[-4000:])
+            self.stdout.write(out.getvalue(), ending="")
+            self.stderr.write(err.getvalue(), ending="")
+        if failed:
+            raise CommandError(f"{' and '.join(failed)} failed; the lines above say why.")
+        self.stdout.write("Daily jobs done: backup made, content checks passed.")
