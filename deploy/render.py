@@ -43,7 +43,7 @@ def parse_args(argv):
     parser.add_argument("--acme-root", default="/var/www/html", help="certbot's --webroot (default %(default)s)")
     parser.add_argument("--nginx-dir", default="/etc/nginx", help="(default %(default)s)")
     parser.add_argument("--nginx-user", default="www-data", help="nginx's worker account (default %(default)s)")
-    parser.add_argument("--cache-dir", default="/var/cache/nginx/iop", help="the micro-cache (default %(default)s)")
+    parser.add_argument("--cache-dir", default="/var/lib/nginx/iop-cache", help="the micro-cache (default %(default)s)")
     parser.add_argument("--log-dir", default="/var/log/nginx", help="nginx's access log (default %(default)s)")
     parser.add_argument("--systemd-dir", default="/etc/systemd/system", help="(default %(default)s)")
     parser.add_argument(

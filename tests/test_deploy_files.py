@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.front import DEPLOY, REPO, read_env_file
+from tests.front import DEPLOY, NGINX, REPO, make_certificates, nginx_main_config, read_env_file, require_tools
 
 SETTINGS_SOURCES = [
     *sorted((REPO / "iop_site" / "settings").glob("*.py")),
@@ -115,3 +115,21 @@ def test_iop_manage_names_a_bad_settings_line_and_a_missing_account(tmp_path):
     env_file.write_text("SECRET_KEY=x\n")
     no_account = iop_manage("--env-file", str(env_file), "--user", "no-such-account-here", "check")
     assert "There is no account 'no-such-account-here'" in no_account.stderr
+
+
+def test_the_site_rendered_with_the_servers_defaults_passes_nginx_t(tmp_path):
+    """Every default path (app, socket, cache, logs, certbot's webroot) as on a server; only the certificate is
+    the test's, since certbot has not run here."""
+    require_tools()
+    certificates = make_certificates(tmp_path / "tls", "iop.clinic.example")
+    result = render("--server-name", "iop.clinic.example", "--root", str(tmp_path / "root"),
+                    "--certificate", str(certificates["certificate"]),
+                    "--certificate-key", str(certificates["key"]))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "root" / "log").mkdir()
+    site = tmp_path / "root/etc/nginx/sites-available/iop.conf"
+    config = nginx_main_config(tmp_path / "root", site, tmp_path / "nginx.pid", tmp_path / "error.log")
+    checked = subprocess.run([NGINX, "-t", "-c", str(config), "-e", str(tmp_path / "error.log")],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
