@@ -87,13 +87,17 @@ def make_certificates(folder, server_name):
 # --- the shipped files ----------------------------------------------------------------------------------------------
 
 
-def render(root, *, http_port, https_port, certificates, socket_path, state_dir, cache_dir, listen="127.0.0.1"):
+def render(
+    root, *, http_port, https_port, certificates, socket_path, state_dir, cache_dir, listen=("127.0.0.1",),
+    server_name=SERVER_NAME,
+):  # fmt: skip
     """deploy/render.py into root, for loopback; returns the rendered files by name."""
-    run([sys.executable, DEPLOY / "render.py", "--server-name", SERVER_NAME, "--root", root,
+    addresses = [argument for address in listen for argument in ("--listen", address)]
+    run([sys.executable, DEPLOY / "render.py", "--server-name", server_name, "--root", root, *addresses,
          "--app-dir", REPO, "--state-dir", state_dir, "--env-file", root / "etc/iop/iop.env",
          "--socket", socket_path, "--certificate", certificates["certificate"],
          "--certificate-key", certificates["key"], "--acme-root", root / "acme",
-         "--cache-dir", cache_dir, "--log-dir", root / "log", "--listen", listen,
+         "--cache-dir", cache_dir, "--log-dir", root / "log",
          "--http-port", str(http_port), "--https-port", str(https_port)])  # fmt: skip
     (root / "log").mkdir(exist_ok=True)
     return {
