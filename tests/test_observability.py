@@ -54,7 +54,8 @@ PRIVATE = ("203.0.113.77", "198.51.100.23", "192.0.2.55", "private-search-words"
 
 def production(script, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY_", "ADMINS", "LOG_"))}
-    clean.update(GOOD, DJANGO_SETTINGS_MODULE="iop_site.settings.production", **env)
+    # An in-memory database: these scripts need none, and must not touch the database of the test run (CI's iop_ci).
+    clean.update(GOOD, DJANGO_SETTINGS_MODULE="iop_site.settings.production", DATABASE_URL="sqlite://:memory:", **env)
     return subprocess.run(  # the script on stdin, so the reader data in it is not also in the process's argv
         [sys.executable, "manage.py", "shell"], input=script, cwd=REPO, env=clean, capture_output=True, text=True,
         timeout=120,
