@@ -192,6 +192,7 @@ def test_https_offers_http2(front):
         assert tls.version() in ("TLSv1.2", "TLSv1.3")
 
 
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
 def test_tls_1_1_is_refused(front):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.load_verify_locations(str(front.certificates["ca"]))
