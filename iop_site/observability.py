@@ -35,6 +35,15 @@ def _bool(environ, name):
     raise ImproperlyConfigured(f"{name}={environ[name]!r} is not a yes/no value; use 1 or 0.")
 
 
+def _int(environ, name, default):
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number; write it as digits, e.g. 587.")
+    return int(value)
+
+
 def admins(environ=os.environ):
     """ADMINS from "Name <address>, Name <address>"; a value that is not a list of addresses is refused."""
     raw = environ.get("ADMINS", "").strip()
@@ -63,7 +72,7 @@ def mail_settings(environ=os.environ):
         "SERVER_EMAIL": server_email or "root@localhost",
         "DEFAULT_FROM_EMAIL": server_email or "webmaster@localhost",
         "EMAIL_HOST": environ.get("EMAIL_HOST", "localhost"),
-        "EMAIL_PORT": int(environ.get("EMAIL_PORT") or (465 if use_ssl else 587)),
+        "EMAIL_PORT": _int(environ, "EMAIL_PORT", 465 if use_ssl else 587),
         "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
         "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
         # STARTTLS unless the server wants TLS from the start (EMAIL_USE_SSL=1, port 465).
@@ -86,8 +95,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info:  # the filters clean the message only; an exception's text may hold an address too
+            entry["exception"] = _truncate_ips(self.formatException(record.exc_info))
         status = getattr(record, "status_code", None)
         if status is not None:
             entry["status"] = status

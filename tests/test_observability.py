@@ -91,6 +91,15 @@ def test_json_log_lines_are_one_object_each_with_the_address_cut():
     assert lines[-1]["level"] == "WARNING" and lines[-1]["logger"] == "faq" and lines[-1]["time"].endswith("Z")
 
 
+def test_a_json_log_line_cuts_addresses_in_the_traceback_too():
+    try:
+        raise ConnectionError("refused by 198.51.100.23")
+    except ConnectionError:
+        record = logging.LogRecord("faq", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    line = json.loads(observability.JsonFormatter().format(record))
+    assert "198.51.100.0/24" in line["exception"] and "198.51.100.23" not in line["exception"]
+
+
 def test_gunicorn_logs_json_lines_too(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="iop_site.settings.local", LOG_FORMAT="json",
@@ -119,6 +128,7 @@ def test_gunicorn_logs_json_lines_too(tmp_path):
         ({"ADMINS": "Dana <dana@clinic.example>"}, "needs EMAIL_HOST"),
         ({"LOG_FORMAT": "xml"}, "use text (the default) or json"),
         ({"EMAIL_USE_SSL": "maybe"}, "EMAIL_USE_SSL='maybe' is not a yes/no value"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a number"),
     ],
 )
 def test_bad_settings_are_refused_with_what_to_write(env, message):
