@@ -15,7 +15,7 @@ SETTINGS_SOURCES = [
     REPO / "iop_site" / "observability.py",
     REPO / "gunicorn.conf.py",
 ]
-READ = re.compile(r"""(?:environ\.get|environ\[|env_bool|env_list|getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
+READ = re.compile(r"""(?:environ\.get|environ\[|env_bool|env_list|env_int|getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
 def render(*args):

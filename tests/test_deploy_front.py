@@ -254,8 +254,10 @@ def test_static_files_and_pages_answer_304_to_a_current_copy(front):
 def test_pages_reach_the_app_over_https_and_go_out_gzipped_by_the_app(front):
     plain = front.request("/faq/")
     packed = front.request("/faq/", headers={"Accept-Encoding": "br, gzip"})
+    refused = front.request("/faq/", headers={"Accept-Encoding": "br, gzip;q=0"})
     assert plain.status == 200 and plain.header("Content-Encoding") is None
     assert packed.header("Content-Encoding") == "gzip"
+    assert refused.header("Content-Encoding") is None and refused.body == plain.body
     assert gzip.decompress(packed.body) == plain.body
     assert f'href="https://{SERVER_NAME}:{front.https_port}/faq/"'.encode() in plain.body  # canonical: https
     assert plain.header("Set-Cookie") is None
@@ -483,5 +485,5 @@ def test_with_the_app_down_nginx_answers_502_with_the_crisis_line_and_the_header
 
 def test_nginx_access_log_records_no_client_address(front):
     log = front.nginx_log.read_text()
-    assert '"GET /faq/ HTTP/1.1" 200' in log
-    assert "127.0.0.1" not in log
+    assert '"GET /faq/ HTTP/1.1" 200' in log and '"GET /search/ HTTP/1.1" 200' in log
+    assert "127.0.0.1" not in log and "q=group" not in log
