@@ -307,3 +307,21 @@ def test_keep_must_leave_at_least_the_new_backup(tmp_path):
     env = site_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     result = manage(env, "backup_site", "--keep", "0", check=False)
     assert result.returncode == 1 and "--keep must be 1 or more" in result.stderr
+
+
+def test_a_job_that_crashes_is_logged_and_the_other_jobs_still_run(monkeypatch, caplog):
+    from faq.management.commands import daily_jobs
+
+    ran = []
+
+    def fake_call_command(name, *args, **kwargs):
+        ran.append(name)
+        if name == "backup_site":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(daily_jobs, "call_command", fake_call_command)
+    with pytest.raises(daily_jobs.CommandError, match="backup_site failed"):
+        call_command("daily_jobs")
+    assert ran[:2] == ["backup_site", "check_content"]
+    (record,) = [r for r in caplog.records if r.name == "faq.jobs"]
+    assert record.levelname == "ERROR" and "RuntimeError('disk full')" in record.getMessage() and record.exc_info

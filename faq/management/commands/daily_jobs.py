@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 # One error per job, with what it printed: unattended, this log line is how a person hears of it.
                 detail = str(exc) if isinstance(exc, CommandError) else f"exit {exc.code}"
                 logger.error("Daily job %s failed (%s):\n%s", name, detail, err.getvalue()[-4000:])
+            except Exception as exc:  # a crash in one job (e.g. the database is gone) must not skip the others
+                failed.append(name)
+                logger.exception("Daily job %s failed (%r):\n%s", name, exc, err.getvalue()[-4000:])
             self.stdout.write(out.getvalue(), ending="")
             self.stderr.write(err.getvalue(), ending="")
         if failed:
