@@ -7,10 +7,10 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup tools run test fuzz bench audit lint format clean
+.PHONY: help install setup tools deploy-tools run test test-deploy fuzz bench audit lint format clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,24 @@ tools: ## Install Chromium (browser tests), Java (HTML checker) and npm (axe-cor
 	  else echo "The browser and HTML-checker tests need:$$missing. Install them: sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
+deploy-tools: ## Install nginx, wrk, OpenSSL and the PostgreSQL client (deploy tests, make bench) from Debian if missing; needs root
+	@missing=""; [ -x /usr/sbin/nginx ] || missing="nginx"; command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v systemd-socket-activate >/dev/null || missing="$$missing systemd"; command -v unshare >/dev/null || missing="$$missing util-linux"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "The deploy tests need:$$missing. Install them: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+# The MDN HTTP Observatory scanner for the deploy tests, pinned by deploy/observatory/package-lock.json. Its install
+# scripts download the HSTS preload list and CA bundles from sites this machine cannot reach, so they do not run;
+# the scanner needs a preload list file, and an empty one is right for the test's host name, which is on no list.
+deploy/observatory/node_modules/.installed: deploy/observatory/package.json deploy/observatory/package-lock.json
+	cd deploy/observatory && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	echo '{}' > deploy/observatory/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json
+	touch $@
+
 # axe-core for the accessibility tests and Lighthouse for `make audit`, pinned by their package-lock.json files.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -46,8 +64,11 @@ audit/node_modules/.installed: audit/package.json audit/package-lock.json
 	cd audit && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: setup tools node_modules/.installed ## Set up, then run every test
+test: setup tools deploy-tools node_modules/.installed deploy/observatory/node_modules/.installed ## Set up, then run every test
 	$(BIN)/pytest
+
+test-deploy: setup deploy-tools deploy/observatory/node_modules/.installed ## Only the production front's tests: nginx, units, backups, alerts
+	$(BIN)/pytest tests/test_deploy_*.py tests/test_proxy_cache.py tests/test_backups.py tests/test_observability.py
 
 fuzz: install ## The no-edit-lost state machine at length (FUZZ_EXAMPLES, default 300 sequences of 30 steps)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_no_edit_lost.py -p no:cacheprovider -q
@@ -55,7 +76,7 @@ fuzz: install ## The no-edit-lost state machine at length (FUZZ_EXAMPLES, defaul
 audit: install tools audit/node_modules/.installed ## Lighthouse scores (mobile) for the home page, FAQ index and an FAQ page
 	$(PY) audit/run.py
 
-bench: setup ## Benchmark load speed, pages vs a static file, memory (writes bench/RESULTS.md)
+bench: setup deploy-tools ## Benchmark load speed, pages vs a static file, memory (writes bench/RESULTS.md)
 	$(PY) bench/run.py
 
 lint: install ## Check style with ruff
@@ -65,4 +86,4 @@ format: install ## Reformat with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 clean: ## Remove the virtualenv, node_modules, local database and collected static files
-	rm -rf $(VENV) node_modules audit/node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules audit/node_modules deploy/observatory/node_modules staticfiles db.sqlite3

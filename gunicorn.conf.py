@@ -48,3 +48,8 @@ logconfig_dict = {
         },
     },
 }
+# LOG_FORMAT=json: gunicorn's lines as JSON objects too, like Django's (iop_site/observability.py).
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    logconfig_dict["formatters"] = {"json": {"()": "iop_site.observability.JsonFormatter"}}
+    for _handler in logconfig_dict["handlers"].values():
+        _handler["formatter"] = "json"

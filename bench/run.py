@@ -14,6 +14,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -82,7 +83,7 @@ def run_wrk(url):
         text=True,
         check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))  # wrk pads "1.52s "
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
@@ -144,7 +145,7 @@ drive = run_wrk if shutil.which("wrk") else run_python_load
 # --- gunicorn -------------------------------------------------------------------------------------------------
 
 
-def start_gunicorn(env):
+def start_gunicorn(env, bind=None, ready=None):
     process = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -152,7 +153,7 @@ def start_gunicorn(env):
             "--config",
             "gunicorn.conf.py",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            bind or f"127.0.0.1:{PORT}",
             "--access-logfile",
             "/dev/null",
             "--no-control-socket",
@@ -165,13 +166,25 @@ def start_gunicorn(env):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{PORT}/", headers={"X-Forwarded-Proto": "https"})
-            urllib.request.urlopen(request, timeout=2).read()  # noqa: S310 (a fixed http://127.0.0.1 address)
+            if ready:
+                ready()
+            else:
+                request = urllib.request.Request(f"http://127.0.0.1:{PORT}/", headers={"X-Forwarded-Proto": "https"})
+                urllib.request.urlopen(request, timeout=2).read()  # noqa: S310 (a fixed http://127.0.0.1 address)
             return process
         except OSError:
             time.sleep(0.3)
     process.kill()
     raise SystemExit("gunicorn did not start:\n" + (WORK / "gunicorn.log").read_text()[-3000:])
+
+
+def stop_gunicorn(process):
+    process.send_signal(signal.SIGQUIT)  # quick shutdown: the measurement is over
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def worker_rss_mb(master_pid):
@@ -181,6 +194,84 @@ def worker_rss_mb(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
     return max(sizes), len(sizes)
+
+
+# --- through nginx: the production front (deploy/) in front of the same app --------------------------------------
+
+FRONT_PAGES = [("FAQ page", "/faq/faq-{middle}/"), ("home", "/"), ("FAQ index", "/faq/")]
+
+
+def run_through_nginx(env, size, static_path):
+    """nginx from the shipped site file over TLS, in front of gunicorn on a unix socket: the static file of the
+    same size, then the pages with the micro-cache warm. Rows are (name, path, stats, micro-cache hit share)."""
+    from tests.front import free_port, make_certificates, nginx, render
+
+    front = WORK / "front"
+    shutil.rmtree(front, ignore_errors=True)
+    front.mkdir(parents=True)
+    socket_path = front / "gunicorn.sock"
+    https_port = free_port()
+    # wrk sends the URL's host as the TLS server name, and nginx answers only for the site's name: use localhost.
+    files = render(
+        front / "root", http_port=free_port(), https_port=https_port, server_name="localhost",
+        certificates=make_certificates(front / "tls", "localhost"), socket_path=socket_path,
+        state_dir=front / "state", cache_dir=front / "cache", listen=("127.0.0.1", "[::1]"),
+    )  # fmt: skip
+
+    def accepting():
+        with socket.socket(socket.AF_UNIX) as unix:
+            unix.connect(str(socket_path))
+
+    gunicorn = start_gunicorn(env, bind=f"unix:{socket_path}", ready=accepting)
+    base = f"https://localhost:{https_port}"
+    access_log = front / "root" / "log" / "iop.access.log"
+    rows = []
+    try:
+        with nginx(front / "root", files["site"]):
+            for name, path in [("static file (same size as FAQ page)", static_path)] + [
+                (name, path.format(middle=size // 2)) for name, path in FRONT_PAGES
+            ]:
+                # Warm: a few seconds of load, so every worker's page cache holds the page as well as nginx.
+                if shutil.which("wrk"):
+                    subprocess.run(["wrk", "-t2", "-c16", "-d3s", base + path], capture_output=True, check=False)
+                _https_get(base + path)
+                logged = len(access_log.read_text().splitlines())
+                stats = drive(base + path)
+                lines = access_log.read_text().splitlines()[logged:]
+                hits = sum("cache=HIT" in line for line in lines) / len(lines) if lines else 0.0
+                rows.append((name, path, stats, None if path == static_path else hits))
+    finally:
+        stop_gunicorn(gunicorn)
+    return rows
+
+
+def _https_get(url):
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the throw-away certificate of this run
+    urllib.request.urlopen(url, timeout=10, context=context).read()  # noqa: S310 (https://localhost only)
+
+
+def report_through_nginx(result):
+    rows = result.get("front")
+    if not rows:
+        return []
+    static_rps = rows[0][2]["rps"]
+    lines = [
+        "Through nginx (deploy/: TLS, HTTP/1.1 keep-alive, the micro-cache warm), each row against nginx serving the "
+        "static file of the same size in the same run:",
+        "",
+        "| page | requests/s | × static via nginx | p50 ms | p99 ms | errors | micro-cache hits |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, path, stats, hits in rows:
+        share = "" if hits is None else f"{hits:.1%}"
+        lines.append(
+            f"| {name} `{path}` | {stats['rps']:,.0f} | {stats['rps'] / static_rps:.2f} | {stats['p50']:.2f} | "
+            f"{stats['p99']:.2f} | {stats['errors']} | {share} |"
+        )
+    return [*lines, ""]
 
 
 # --- one size ---------------------------------------------------------------------------------------------------
@@ -217,14 +308,14 @@ def bench_size(size):
             rows.append((name, path, drive(f"http://127.0.0.1:{PORT}{path}")))
         rss, workers = worker_rss_mb(gunicorn.pid)
     finally:
-        gunicorn.send_signal(signal.SIGQUIT)  # quick shutdown: the measurement is over
-        try:
-            gunicorn.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
-            gunicorn.wait()
+        stop_gunicorn(gunicorn)
+    try:
+        front = run_through_nginx(env, size, f"/static/{STATIC_NAME}") if Path("/usr/sbin/nginx").exists() else []
+    finally:
         static_file.unlink(missing_ok=True)
-    return {"size": size, "loads": loads, "queries": queries, "rows": rows, "rss": rss, "workers": workers}
+    return {
+        "size": size, "loads": loads, "queries": queries, "rows": rows, "rss": rss, "workers": workers, "front": front,
+    }  # fmt: skip
 
 
 def report(results):
@@ -263,6 +354,7 @@ def report(results):
             f"(largest of {result['workers']} workers)",
             "",
         ]
+        lines += report_through_nginx(result)
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # against BREACH; static files never reach it (whitenoise serves its own precompressed copies). It sits
     # outside the page cache, which stores pages uncompressed for every client.
     "django.middleware.gzip.GZipMiddleware",
+    # How long nginx's micro-cache may keep a reader's page (iop_site/proxy_cache.py); outside the page cache.
+    "iop_site.proxy_cache.MicroCacheMiddleware",
     # Readers' public pages from the cache, with every header the middleware below adds (faq/caching.py).
     "faq.caching.PageCacheMiddleware",
     "faq.middleware.PermissionsPolicyMiddleware",
@@ -175,6 +177,9 @@ PAGE_CACHE_SECONDS = 3600
 
 # Where load_content and export_content read and write the markdown files.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+
+# Where `manage.py backup_site` writes backups (deploy/: /var/lib/iop/backups on a server).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 # load_content refuses content that fails the editorial checks (faq/quality.py). Only the test settings turn
 # this off, for tests of the loader's mechanics that use tiny made-up folders.

@@ -34,3 +34,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# --- Errors reach a person: mail to ADMINS, Sentry when SENTRY_DSN is set, JSON logs on LOG_FORMAT=json -----------
+# (iop_site/observability.py; this block sets ADMINS, SERVER_EMAIL, DEFAULT_FROM_EMAIL and the EMAIL_* settings.)
+from iop_site import observability  # noqa: E402
+
+globals().update(observability.mail_settings())
+LOGGING = observability.logging_settings(LOGGING)
+observability.init_sentry()
