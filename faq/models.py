@@ -38,6 +38,22 @@ class FAQVersionLinks(models.Model):
         abstract = True
 
 
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish (español)"
+
+
+class Translatable(models.Model):
+    """An entry in one language. A Spanish entry translates an English one; `translated_from` is the fingerprint
+    of what the English entry said when it was translated, so a translation knows when it has fallen behind."""
+
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH, db_index=True)
+    translated_from = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Synced(models.Model):
     """Bookkeeping that lets load_content tell a file edit from an admin edit: the file this entry was last
     loaded from or exported to, that file's hash, and the fingerprint of its content then."""
@@ -57,8 +73,11 @@ def _render(body, render_context):
     return render_markdown(body, render_context or current_render_context())
 
 
-class Topic(Synced):
-    slug = models.SlugField(unique=True, max_length=100, help_text=_help(kinds.TOPIC, "slug"))
+class Topic(Synced, Translatable):
+    slug = models.SlugField(max_length=100, help_text=_help(kinds.TOPIC, "slug"))
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
+    )
     title = models.CharField(max_length=120, help_text=_help(kinds.TOPIC, "title"))
     description = models.CharField(max_length=300, help_text=_help(kinds.TOPIC, "description"))
     order = models.IntegerField(default=0, help_text=_help(kinds.TOPIC, "order"))
@@ -67,6 +86,7 @@ class Topic(Synced):
 
     class Meta:
         ordering = ["order", "title"]
+        constraints = [models.UniqueConstraint(fields=["language", "slug"], name="topic_slug_per_language")]
 
     def __str__(self):
         return self.title
@@ -75,8 +95,8 @@ class Topic(Synced):
         return reverse("faq:index") + f"#{self.slug}"
 
 
-class Fact(Synced):
-    key = models.SlugField(unique=True, max_length=60, help_text=_help(kinds.FACT, "key"))
+class Fact(Synced, Translatable):
+    key = models.SlugField(max_length=60, help_text=_help(kinds.FACT, "key"))
     label = models.CharField(max_length=120, help_text=_help(kinds.FACT, "label"))
     value = models.CharField(max_length=200, help_text=_help(kinds.FACT, "value"))
     order = models.IntegerField(default=0, help_text=_help(kinds.FACT, "order"))
@@ -87,6 +107,7 @@ class Fact(Synced):
 
     class Meta:
         ordering = ["order", "label"]
+        constraints = [models.UniqueConstraint(fields=["language", "key"], name="fact_key_per_language")]
 
     def __str__(self):
         return self.label
@@ -110,13 +131,16 @@ class FAQQuerySet(models.QuerySet):
         return self.select_related("topic").only("question", "slug", "summary", "topic__title", "topic__slug")
 
 
-class FAQ(Synced):
+class FAQ(Synced, Translatable):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         DRAFT = "draft", "Draft (hidden from the public)"
 
     question = models.CharField(max_length=200, help_text=_help(kinds.FAQ, "question"))
-    slug = models.SlugField(unique=True, max_length=100, help_text=_help(kinds.FAQ, "slug"))
+    slug = models.SlugField(max_length=100, help_text=_help(kinds.FAQ, "slug"))
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
+    )
     summary = models.CharField(max_length=kinds.SUMMARY_MAX_CHARS, help_text=_help(kinds.FAQ, "summary"))
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs")
     related = models.ManyToManyField(
@@ -145,6 +169,7 @@ class FAQ(Synced):
         ordering = ["topic__order", "order", "question"]
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
+        constraints = [models.UniqueConstraint(fields=["language", "slug"], name="faq_slug_per_language")]
 
     def __str__(self):
         return self.question
@@ -218,18 +243,20 @@ class RelatedFAQ(models.Model):
 class Alias(models.Model):
     """An earlier address of an FAQ; requests for it get a permanent redirect."""
 
-    slug = models.SlugField(unique=True, max_length=100)
+    slug = models.SlugField(max_length=100)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     faq = models.ForeignKey(FAQ, on_delete=models.CASCADE, related_name="aliases")
 
     class Meta:
         ordering = ["slug"]
         verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(fields=["language", "slug"], name="alias_slug_per_language")]
 
     def __str__(self):
         return self.slug
 
 
-class SiteInfo(Synced):
+class SiteInfo(Synced, Translatable):
     """The program's name and contact details, written once and shown on every page."""
 
     name = models.CharField(max_length=120, help_text=_help(kinds.SITE, "name"))
@@ -247,6 +274,7 @@ class SiteInfo(Synced):
         ordering = ["pk"]
         verbose_name = "site information"
         verbose_name_plural = "site information"
+        constraints = [models.UniqueConstraint(fields=["language"], name="one_site_information_per_language")]
 
     def __str__(self):
         return self.name
