@@ -28,7 +28,7 @@ from .content import parse
 from .entries import MODELS
 from .forms import SAVE_WAIT_SECONDS, entry_form
 from .history import BOOKKEEPING
-from .kinds import KINDS
+from .kinds import ENGLISH, KINDS, LANGUAGES
 from .locking import Busy, lock_content
 from .models import FAQ, Fact, ReviewerProfile, Revision, SearchWords, SiteInfo, Topic, current_render_context
 from .quality import DUE_SOON_DAYS
@@ -56,15 +56,23 @@ class EntryAdmin(SimpleHistoryAdmin):
     # --- the form ---------------------------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = entry_form(self.kind_name, self.admin_site)
+        kwargs["form"] = entry_form(self.kind_name, self.admin_site, self.language_of(request, obj))
         return super().get_form(request, obj, change=change, **kwargs)
+
+    @staticmethod
+    def language_of(request, obj=None):
+        """The language of the entry on this page: the entry's own, or (adding one) the one the link asked for."""
+        if obj is not None:
+            return getattr(obj, "language", ENGLISH)
+        asked = request.GET.get("language") or request.POST.get("language_of_entry")
+        return asked if asked in LANGUAGES else ENGLISH
 
     # What a view-only account is shown instead of the fields that only a form can show.
     SHOWN_AS = {"related": "related_questions", "aliases": "earlier_addresses"}
     FORM_ONLY = {"based_on", "also_listed_on"}
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = self._fieldsets()
+        fieldsets = self._fieldsets(self.language_of(request, obj))
         if obj is not None and not self.has_change_permission(request, obj):
             return [
                 (name, {"fields": [self.SHOWN_AS.get(f, f) for f in options["fields"] if f not in self.FORM_ONLY]})
@@ -80,14 +88,16 @@ class EntryAdmin(SimpleHistoryAdmin):
     def earlier_addresses(self, obj):
         return ", ".join(obj.aliases.values_list("slug", flat=True)) or "—"
 
-    def _fieldsets(self):
+    def _fieldsets(self, language):
         kind = KINDS[self.kind_name]
         sections = {"": []}
-        for item in kind.fields:
+        for item in kind.fields_for(language):
             sections.setdefault(item.group, []).append(item.name)
             if item.name == "related" and self.kind_name == "faq":
                 sections[item.group].append("also_listed_on")
         sections[""].append("based_on")
+        if language != ENGLISH:
+            sections[""].append("matches_english")
         fieldsets = [(None, {"fields": sections.pop("")})]
         if kind.has_body:
             fieldsets.append((kind.body_label.capitalize(), {"fields": ["body"]}))
@@ -99,7 +109,7 @@ class EntryAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):  # History's version pages too
             return [name for _, options in self.get_fieldsets(request, obj) for name in options["fields"]]
-        stamps = [item.name for item in KINDS[self.kind_name].fields if item.stamp]
+        stamps = [item.name for item in KINDS[self.kind_name].fields_for(self.language_of(request, obj)) if item.stamp]
         return [*stamps, "review_due"] if self.kind_name == "faq" else stamps
 
     # --- writing: lock, check, save through the sign-off ------------------------------------------------------
@@ -421,7 +431,7 @@ class RevisionAdmin(admin.ModelAdmin):
     def reading_grade(self, revision):
         if revision.kind != "faq" or revision.action != Revision.Action.CHANGE:
             return "—"
-        entry = parse(revision.text.encode(), revision.title, revision.kind)
+        entry = parse(revision.text.encode(), revision.title, revision.kind, revision.language)
         facts = dict(Fact.objects.values_list("key", "value"))
         return f"{quality.reading_grade(entry.body, facts):.1f}"
 
@@ -467,9 +477,15 @@ class RevisionAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:faq_revision_changelist"))
 
     def _review_context(self, request, revision):
-        entry = parse(revision.text.encode(), revision.title, revision.kind) if revision.text else None
-        before = parse(revision.base_text.encode(), revision.title, revision.kind) if revision.base_text else None
-        context = current_render_context()
+        entry = (
+            parse(revision.text.encode(), revision.title, revision.kind, revision.language) if revision.text else None
+        )
+        before = (
+            parse(revision.base_text.encode(), revision.title, revision.kind, revision.language)
+            if revision.base_text
+            else None
+        )
+        context = current_render_context(revision.language)
         facts = context.facts
         rendered = _render_for_review(entry, context) if entry and revision.action == Revision.Action.CHANGE else ""
         rendered_before = _render_for_review(before, context) if before else ""

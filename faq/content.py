@@ -17,7 +17,17 @@ from pathlib import Path
 
 import yaml
 
-from .kinds import CONTROL_RE, FACT_TOKEN_RE, FACT_TOKEN_START_RE, FAQ_LINK_RE, FILES, FOLDERS, KINDS
+from .kinds import (
+    CONTROL_RE,
+    ENGLISH,
+    FACT_TOKEN_RE,
+    FACT_TOKEN_START_RE,
+    FAQ_LINK_RE,
+    FILES,
+    FOLDERS,
+    KINDS,
+    TRANSLATION_FOLDERS,
+)
 from .kinds import body as check_body
 
 MAX_FILE_BYTES = 256 * 1024
@@ -63,6 +73,7 @@ class Entry:
     sha256: str = ""  # of the file's bytes, when it came from a file
     lines: dict = field(default_factory=dict)
     body_line: int = 1
+    language: str = ENGLISH
 
     def line_of(self, key):
         return self.lines.get(key, 1)
@@ -74,33 +85,59 @@ class Entry:
 
     @property
     def title(self):
-        return KINDS[self.kind].title(self.data)
+        return KINDS[self.kind].title(self.data, self.language)
+
+    @property
+    def fields(self):
+        return KINDS[self.kind].fields_for(self.language)
+
+    @property
+    def names(self):
+        """What commands take for it: its slug or key, or kind:name (a slug can be a topic's and an FAQ's);
+        a translation's begin with its language, e.g. es:que-es-un-programa."""
+        prefix = "" if self.language == ENGLISH else f"{self.language}:"
+        return {prefix + self.name, f"{prefix}{self.kind}:{self.name}"}
 
 
 @dataclass
 class ContentSet:
-    topics: list = field(default_factory=list)
-    facts: list = field(default_factory=list)
-    faqs: list = field(default_factory=list)
-    site: Entry | None = None
-    search: Entry | None = None
+    """Every entry read from a content folder, in every language."""
 
-    def of(self, kind_name):
-        """The entries of one kind, in a list (a kind with one file gives one entry, or none)."""
-        if KINDS[kind_name].file:
-            one = getattr(self, kind_name)
-            return [one] if one else []
-        return getattr(self, kind_name + "s")
+    items: list = field(default_factory=list)
+
+    def add(self, entry):
+        self.items.append(entry)
+
+    def of(self, kind_name, language=None):
+        """The entries of one kind, in one language or all."""
+        return [e for e in self.items if e.kind == kind_name and (language is None or e.language == language)]
 
     def entries(self):
         for kind_name in ("topic", "fact", "faq", "site", "search"):
             yield from self.of(kind_name)
 
-    def add(self, entry):
-        if KINDS[entry.kind].file:
-            setattr(self, entry.kind, entry)
-        else:
-            getattr(self, entry.kind + "s").append(entry)
+    def languages(self):
+        return sorted({entry.language for entry in self.items}, key=lambda language: language != ENGLISH)
+
+    @property
+    def topics(self):
+        return self.of("topic")
+
+    @property
+    def facts(self):
+        return self.of("fact")
+
+    @property
+    def faqs(self):
+        return self.of("faq")
+
+    @property
+    def site(self):
+        return next(iter(self.of("site", ENGLISH)), None)
+
+    @property
+    def search(self):
+        return next(iter(self.of("search")), None)
 
 
 # --- YAML -------------------------------------------------------------------------------------------------
@@ -281,15 +318,15 @@ def split_front_matter(source: str, path: str):
     return "\n".join(lines[1:closing]), 2, "\n".join(lines[closing + 1 :]), body_line
 
 
-def parse(raw: bytes, path: str, kind: str) -> Entry:
-    """Parse one file's bytes into an Entry of the given kind, or raise ContentError."""
+def parse(raw: bytes, path: str, kind: str, language: str = ENGLISH) -> Entry:
+    """Parse one file's bytes into an Entry of the given kind and language, or raise ContentError."""
     front, front_line, body, body_line = split_front_matter(decode(raw, path), path)
     try:
         data, key_lines = _load_yaml(front)
     except _YamlProblem as exc:
         raise ContentError([Problem(path, exc.line + front_line, exc.message)]) from None
     key_lines = {key: line + front_line for key, line in key_lines.items()}
-    entry = Entry(kind, path, {}, "", hashlib.sha256(raw).hexdigest(), key_lines, body_line)
+    entry = Entry(kind, path, {}, "", hashlib.sha256(raw).hexdigest(), key_lines, body_line, language)
     problems = validate(entry, data, body)
     if problems:
         raise ContentError(problems)
@@ -301,7 +338,7 @@ def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
     with the clean values. Files and admin forms both come through here."""
     spec = KINDS[entry.kind]
     problems = _unknown_fields(entry, data, spec)
-    for item in spec.fields:
+    for item in entry.fields:
         problem = _field_value(entry, data.get(item.name), item)
         if problem:
             problems.append(problem)
@@ -309,11 +346,12 @@ def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
 
 
 def _unknown_fields(entry, data, spec):
-    names = ", ".join(f.name for f in spec.fields)
+    known = {f.name for f in entry.fields}
+    names = ", ".join(f.name for f in entry.fields)
     return [
         Problem(entry.path, entry.lines.get(key), f"unknown field '{key}'; the fields are: {names}")
         for key in data
-        if key not in spec.by_name
+        if key not in known
     ]
 
 
@@ -401,7 +439,7 @@ def _deep_brackets(body):
 
 def _display(root: Path, path: Path) -> str:
     """The path as messages show it, from the content folder's name; bytes that are not UTF-8 shown as \\xNN."""
-    rel = f"{root.name}/{path.parent.name}/{path.name}" if path.parent.parent == root else f"{root.name}/{path.name}"
+    rel = f"{root.name}/{path.relative_to(root).as_posix()}"
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
@@ -459,37 +497,51 @@ def _read_at_most(path, shown, limit):
 
 
 def discover(root: Path):
-    """Yield (path, shown name, kind) for every content file, and Problems for files in the wrong place."""
+    """Yield (path, shown name, kind, language) for every content file, and (None, shown name, problem, None) for
+    files in the wrong place. Translations live in content/<language>/, laid out like content/ itself."""
     if not root.is_dir():
-        yield None, str(root), f"the content folder {root} does not exist"
+        yield None, str(root), f"the content folder {root} does not exist", None
         return
-    for child in sorted(root.iterdir()):
-        if not child.name.startswith(".") and child.name not in IGNORED_FILES:
-            yield from _discover_child(root, child)
+    yield from _discover_language(root, root, ENGLISH)
+    for language, folder in TRANSLATION_FOLDERS.items():
+        where = root / folder
+        if where.is_symlink():
+            yield None, _display(root, where), "this folder is a link; it must be a real folder inside content/", None
+        elif where.is_dir():
+            yield from _discover_language(root, where, language)
 
 
-def _discover_child(root, child):
+def _discover_language(root, where, language):
+    translated = where != root
+    for child in sorted(where.iterdir()):
+        skip = child.name.startswith(".") or child.name in IGNORED_FILES
+        skip = skip or (not translated and child.name in TRANSLATION_FOLDERS.values())
+        if not skip:
+            yield from _discover_child(root, child, language)
+
+
+def _discover_child(root, child, language):
     shown = _display(root, child)
     if child.name in FOLDERS:
         if child.is_symlink():
-            yield None, shown, "this folder is a link; content folders must be real folders inside content/"
+            yield None, shown, "this folder is a link; content folders must be real folders inside content/", None
         elif child.is_dir():
-            yield from _discover_folder(root, child)
-    elif child.name in FILES:
-        yield child, shown, FILES[child.name]
+            yield from _discover_folder(root, child, language)
+    elif child.name in FILES and (language == ENGLISH or child.name != "search.md"):
+        yield child, shown, FILES[child.name], language
     elif child.name.endswith(".md"):
         places = f"{', '.join(sorted(FOLDERS))}/, or be {' or '.join(sorted(FILES))}"
-        yield None, shown, f"content files go in {places}; move this file"
+        yield None, shown, f"content files go in {places}; move this file", None
 
 
-def _discover_folder(root, folder):
+def _discover_folder(root, folder, language):
     for path in (folder / name for name in sorted(os.listdir(folder))):
         if path.name.startswith("."):
             continue
         if path.name.endswith(".md"):
-            yield path, _display(root, path), FOLDERS[folder.name]
+            yield path, _display(root, path), FOLDERS[folder.name], language
         elif path.is_dir():
-            yield None, _display(root, path), "sub-folders are not read; move the files up one level"
+            yield None, _display(root, path), "sub-folders are not read; move the files up one level", None
 
 
 def tree_hashes(root: Path):
@@ -498,7 +550,7 @@ def tree_hashes(root: Path):
     root = Path(root).absolute()
     hashes = {}
     try:
-        for path, shown, _kind in discover(root):
+        for path, shown, _kind, _language in discover(root):
             if path is None:
                 return None
             hashes[shown] = hashlib.sha256(read_file(root, path, shown)).hexdigest()
@@ -517,19 +569,19 @@ def read_tree(root: Path) -> ContentSet:
     content = ContentSet()
     problems = []
     broken = {}  # (kind, name) -> "path:line" of a file that could not be read
-    for path, shown, kind in discover(root):
+    for path, shown, kind, language in discover(root):
         if path is None:
             problems.append(Problem(shown, None, kind))
             continue
         raw = b""
         try:
             raw = read_file(root, path, shown)
-            content.add(parse(raw, shown, kind))
+            content.add(parse(raw, shown, kind, language))
         except ContentError as exc:
             problems.extend(exc.problems)
             cause = exc.problems[0]
             for name in _names_in_broken_file(path, raw, kind):
-                broken[(kind, name)] = f"{cause.path}:{cause.line}" if cause.line else cause.path
+                broken[(language, kind, name)] = f"{cause.path}:{cause.line}" if cause.line else cause.path
     problems.extend(cross_check(content, broken))
     if problems:
         raise ContentError(problems)
@@ -549,35 +601,45 @@ def _names_in_broken_file(path: Path, raw: bytes, kind: str):
 
 
 class _CrossCheck:
-    """Problems that involve more than one file: duplicates, clashes and references to nothing. A reference to
-    an entry whose file could not be read is reported as skipped because of that file, not as a fault."""
+    """Problems that involve more than one file: duplicates, clashes and references to nothing, within each
+    language; and each translation's ties to the English entry it translates. A reference to an entry whose file
+    could not be read is reported as skipped because of that file, not as a fault."""
 
     def __init__(self, content: ContentSet, broken):
         self.content, self.broken, self.problems = content, broken, []
+        self.known = {}  # language -> {"topic": {...}, "fact": {...}, "faq": {...}, "alias": {...}}
 
     def run(self):
-        self.topics = self.unique(self.content.topics, "slug", "topic slug")
-        self.facts = self.unique(self.content.facts, "key", "fact key")
-        self.faqs = self.unique(self.content.faqs, "slug", "slug")
-        self.aliases = self.check_aliases()
-        for entry in self.content.faqs:
-            self.check_topic_and_related(entry)
-        for entry in self.content.entries():
-            self.check_references(entry)
-        if self.content.search:
-            answer = self.content.search.data["crisis_answer"]
-            if answer not in self.faqs:
-                self.add(
-                    self.content.search,
-                    "crisis_answer",
-                    f"crisis answer '{answer}' is not an FAQ",
-                    kind="faq",
-                    name=answer,
-                )
+        for language in self.content.languages():
+            self.check_language(language)
+        for entry in self.content.items:
+            if entry.language != ENGLISH:
+                self.check_translation(entry)
+        for language in self.content.languages()[1:]:  # each English entry is translated once per language
+            for kind_name in ("topic", "faq"):
+                self.unique(self.content.of(kind_name, language), "translation_of", "a translation of")
+        search = self.content.search
+        if search and search.data["crisis_answer"] not in self.known.get(ENGLISH, {}).get("faq", {}):
+            answer = search.data["crisis_answer"]
+            self.add(search, "crisis_answer", f"crisis answer '{answer}' is not an FAQ", kind="faq", name=answer)
         return self.problems
 
-    def add(self, entry, key, message, *, line=None, kind="", name=""):
-        cause = self.broken.get((kind, name))
+    def check_language(self, language):
+        of = self.content.of
+        known = self.known[language] = {
+            "topic": self.unique(of("topic", language), "slug", "topic slug"),
+            "fact": self.unique(of("fact", language), "key", "fact key"),
+            "faq": self.unique(of("faq", language), "slug", "slug"),
+        }
+        known["alias"] = self.check_aliases(of("faq", language), known["faq"])
+        for entry in of("faq", language):
+            self.check_topic_and_related(entry, known)
+        for kind_name in ("topic", "fact", "faq", "site", "search"):
+            for entry in of(kind_name, language):
+                self.check_references(entry, known)
+
+    def add(self, entry, key, message, *, line=None, kind="", name="", language=None):
+        cause = self.broken.get((language or entry.language, kind, name))
         if cause:
             message = f"skipped: uses {kind} '{name}', whose file could not be read ({cause}); fix that file first"
         self.problems.append(Problem(entry.path, line or entry.line_of(key), message, key, skipped=bool(cause)))
@@ -591,31 +653,31 @@ class _CrossCheck:
             seen.setdefault(value, entry)
         return seen
 
-    def check_aliases(self):
+    def check_aliases(self, faqs, by_slug):
         aliases = {}
-        for entry in self.content.faqs:
+        for entry in faqs:
             for alias in entry.data["aliases"]:
-                owner = self.faqs.get(alias) or aliases.get(alias)
+                owner = by_slug.get(alias) or aliases.get(alias)
                 if owner is not None and owner is not entry:
-                    what = "the slug" if alias in self.faqs else "also an alias"
+                    what = "the slug" if alias in by_slug else "also an alias"
                     self.add(entry, "aliases", f"alias '{alias}' is {what} of {owner.path}")
                 aliases.setdefault(alias, entry)
         return aliases
 
-    def check_topic_and_related(self, entry):
+    def check_topic_and_related(self, entry, known):
         topic = entry.data["topic"]
-        if topic not in self.topics:
+        if topic not in known["topic"]:
             self.add(entry, "topic", f"topic '{topic}' does not exist in topics/", kind="topic", name=topic)
         for target in entry.data["related"]:
             if target == entry.data["slug"]:
                 self.add(entry, "related", "an FAQ cannot be related to itself")
-            elif target not in self.faqs:
+            elif target not in known["faq"]:
                 self.add(entry, "related", f"related FAQ '{target}' does not exist", kind="faq", name=target)
 
-    def check_references(self, entry):
-        known = {"fact": self.facts.keys(), "faq": self.faqs.keys() | self.aliases.keys()}
+    def check_references(self, entry, known):
+        names = {"fact": known["fact"].keys(), "faq": known["faq"].keys() | known["alias"].keys()}
         for line, field_name, found, token in references(entry):
-            if token in known[found]:
+            if token in names[found]:
                 continue
             message = (
                 f"unknown fact '{token}' in {{{{ fact:{token} }}}}"
@@ -623,6 +685,33 @@ class _CrossCheck:
                 else f"link to unknown FAQ 'faq:{token}'"
             )
             self.add(entry, field_name, message, line=line, kind=found, name=token)
+
+    def check_translation(self, entry):
+        """A translation names an English entry that exists, is its only translation, and (an answer) sits in the
+        translation of its English topic; a fact translates an English fact of the same key."""
+        english = self.known.get(ENGLISH, {})
+        if entry.kind == "fact" and entry.data["key"] not in english.get("fact", {}):
+            message = f"there is no English fact '{entry.data['key']}' to translate; a translated fact keeps its key"
+            self.add(entry, "key", message, kind="fact", name=entry.data["key"], language=ENGLISH)
+        if entry.kind not in ("faq", "topic"):
+            return
+        original = english.get(entry.kind, {}).get(entry.data["translation_of"])
+        if original is None:
+            name = entry.data["translation_of"]
+            message = f"translation_of '{name}' is not an English {KINDS[entry.kind].label}"
+            self.add(entry, "translation_of", message, kind=entry.kind, name=name, language=ENGLISH)
+            return
+        if entry.kind == "faq":
+            self.check_same_topic(entry, original)
+
+    def check_same_topic(self, entry, original):
+        topic = self.known[entry.language]["topic"].get(entry.data["topic"])
+        if topic is not None and topic.data["translation_of"] != original.data["topic"]:
+            message = (
+                f"topic '{entry.data['topic']}' translates '{topic.data['translation_of']}', but {original.path} is "
+                f"in '{original.data['topic']}'; use the translation of that topic"
+            )
+            self.add(entry, "topic", message)
 
 
 def cross_check(content: ContentSet, broken=None):
@@ -663,7 +752,7 @@ def dump(entry: Entry) -> str:
     """The canonical file text for an entry: front matter in the kind's field order, defaults left out, then the
     body. Two entries are the same content exactly when their file texts are equal."""
     ordered = {}
-    for item in KINDS[entry.kind].fields:
+    for item in entry.fields:
         value = entry.data.get(item.name)
         if not item.is_default(value):
             ordered[item.name] = value
@@ -677,19 +766,34 @@ def dump(entry: Entry) -> str:
 def fingerprint(entry: Entry) -> str:
     """What a version of an entry is, for comparing file, database and pending versions: the values its file
     holds (defaults left out, as in dump) and its body, hashed. Equal exactly when the file texts are equal."""
-    values = [[item.name, entry.data.get(item.name)] for item in KINDS[entry.kind].fields]
-    kept = [pair for pair, item in zip(values, KINDS[entry.kind].fields, strict=True) if not item.is_default(pair[1])]
-    return hashlib.sha256(json.dumps([entry.kind, kept, entry.body], default=str, sort_keys=True).encode()).hexdigest()
+    kept = [
+        [item.name, entry.data.get(item.name)]
+        for item in entry.fields
+        if not item.is_default(entry.data.get(item.name))
+    ]
+    identity = (
+        [entry.kind, kept, entry.body] if entry.language == ENGLISH else [entry.kind, entry.language, kept, entry.body]
+    )
+    return hashlib.sha256(json.dumps(identity, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def from_values(kind: str, data: dict, body: str = "", path: str = "") -> Entry:
+def source_fingerprint(entry: Entry) -> str:
+    """What an English entry says, hashed (16 hex digits): a translation records the one it was made from, so
+    it knows when the English has changed since. Where the entry is listed, and its review stamp, do not count."""
+    said = [[item.name, entry.data.get(item.name)] for item in entry.fields if item.reviewed and not item.stamp]
+    return hashlib.sha256(json.dumps([entry.kind, said, entry.body], default=str, sort_keys=True).encode()).hexdigest()[
+        :16
+    ]
+
+
+def from_values(kind: str, data: dict, body: str = "", path: str = "", language: str = ENGLISH) -> Entry:
     """Build an Entry from values typed in the admin or kept in the database, with the same checks a file gets,
     plus the round trip: its file text must parse back to the same entry and fit in a file.
 
     Raises ContentError whose problems name the field they are about.
     """
-    path = path or f"{KINDS[kind].title(data)}"
-    entry = Entry(kind, path, {}, "")
+    path = path or KINDS[kind].title(data, language)
+    entry = Entry(kind, path, {}, "", language=language)
     problems = validate(entry, dict(data), body or "")
     if not problems:
         text = dump(entry)
@@ -699,7 +803,7 @@ def from_values(kind: str, data: dict, body: str = "", path: str = "") -> Entry:
             )
         else:
             try:
-                again = parse(text.encode(), path, kind)
+                again = parse(text.encode(), path, kind, language)
             except ContentError as exc:
                 problems.extend(exc.problems)
             else:

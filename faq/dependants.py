@@ -16,27 +16,29 @@ def _uses_fact(key):
     return r"\{\{[ \t]*fact:[ \t]*" + re.escape(key) + r"[ \t]*\}\}"
 
 
-def bodies_using_fact(key):
+def bodies_using_fact(language, key):
     for model in MODELS_WITH_BODIES:
-        yield from model.objects.filter(body__regex=_uses_fact(key))
+        yield from model.objects.filter(language=language, body__regex=_uses_fact(key))
 
 
-def bodies_linking_to(slug):
+def bodies_linking_to(language, slug):
     for model in MODELS_WITH_BODIES:
-        yield from model.objects.filter(body__contains=f"faq:{slug}")
+        yield from model.objects.filter(language=language, body__contains=f"faq:{slug}")
 
 
-def rerender(*, fact_keys=(), slugs=(), skip=(), context=None):
-    """Store freshly rendered HTML for every body that shows one of these facts or links to one of these FAQ
-    slugs, against one snapshot of facts and addresses (`context`, or the database's now). Only the HTML
-    changes, so no new version is recorded. `skip` holds (model, pk) pairs already rendered with that context."""
-    objects = _showing(set(fact_keys), set(slugs), set(skip))
-    if objects:
-        context = context or current_render_context()
+def rerender(applied, *, skip=(), contexts=None):
+    """Store freshly rendered HTML for every body that shows a fact or links to an FAQ that `applied` (an
+    entries.Applied) changed, against one snapshot of facts and addresses per language (`contexts`, or the
+    database's now). Only the HTML changes, so no new version is recorded. `skip` holds (model, pk) pairs
+    already rendered with those contexts."""
+    objects = _showing(set(applied.fact_keys), set(applied.slugs), set(skip))
+    contexts = dict(contexts or {})
     for obj in objects:
+        if obj.language not in contexts:
+            contexts[obj.language] = current_render_context(obj.language)
         obj.skip_history_when_saving = True
         try:
-            obj.save(render_context=context, update_fields=["body_html", "updated_at"])
+            obj.save(render_context=contexts[obj.language], update_fields=["body_html", "updated_at"])
         finally:
             del obj.skip_history_when_saving
     return len(objects)
@@ -44,10 +46,11 @@ def rerender(*, fact_keys=(), slugs=(), skip=(), context=None):
 
 def _showing(fact_keys, slugs, skip):
     """Every row whose body shows one of these facts or links to one of these slugs, once each."""
-    for slug in slugs:  # a fact whose value links to an FAQ shows that link wherever the fact is used
-        fact_keys.update(Fact.objects.filter(value__contains=f"faq:{slug}").values_list("key", flat=True))
-    found = [obj for key in fact_keys for obj in bodies_using_fact(key)]
-    found += [obj for slug in slugs for obj in bodies_linking_to(slug)]
+    for language, slug in slugs:  # a fact whose value links to an FAQ shows that link wherever the fact is used
+        facts = Fact.objects.filter(language=language, value__contains=f"faq:{slug}")
+        fact_keys.update((language, key) for key in facts.values_list("key", flat=True))
+    found = [obj for language, key in fact_keys for obj in bodies_using_fact(language, key)]
+    found += [obj for language, slug in slugs for obj in bodies_linking_to(language, slug)]
     objects, seen = [], set(skip)
     for obj in found:
         if (type(obj), obj.pk) not in seen:

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from .content import Entry, fingerprint
-from .kinds import KINDS
+from .kinds import ENGLISH, KINDS
 from .models import FAQ, Alias, Fact, RelatedFAQ, SearchWords, SiteInfo, Topic
 
 MODELS = {"topic": Topic, "fact": Fact, "faq": FAQ, "site": SiteInfo, "search": SearchWords}
 KIND_OF = {model: name for name, model in MODELS.items()}
 # Fields kept in other tables than the row's own.
-_LINK_FIELDS = {"topic", "related", "aliases"}
+_LINK_FIELDS = {"topic", "related", "aliases", "translation_of"}
 
 
 def kind_of(obj):
@@ -49,9 +51,10 @@ def entry_of(obj, links: Links | None = None, path: str = "") -> Entry:
     kind = KINDS[kind_of(obj)]
     if kind.name == "faq" and links is None:
         links = Links.read([obj.pk])
-    data = {item.name: _value_of(obj, item.name, links) for item in kind.fields}
+    language = getattr(obj, "language", ENGLISH)
+    data = {item.name: _value_of(obj, item.name, links) for item in kind.fields_for(language)}
     body = obj.body if kind.has_body else ""
-    return Entry(kind.name, path or obj.source_path or kind.title(data), data, body)
+    return Entry(kind.name, path or obj.source_path or kind.title(data, language), data, body, language=language)
 
 
 def _value_of(obj, name, links):
@@ -59,12 +62,24 @@ def _value_of(obj, name, links):
         return list(links.related[obj.pk])
     if name == "aliases":
         return sorted(links.aliases[obj.pk])
-    if name == "topic":
+    if name in ("topic", "translation_of"):
         try:
-            return obj.topic.slug
-        except Topic.DoesNotExist:  # a version from History whose topic was deleted since
+            related = getattr(obj, name)
+        except ObjectDoesNotExist:  # a version from History whose topic or original was deleted since
             return ""
+        return related.slug if related is not None else ""
     return getattr(obj, name)
+
+
+def original_of(kind_name, data):
+    """The English row a translation's values name: by translation_of (answers, topics), by key (facts), or the
+    one English row of a kind with one entry (site information)."""
+    english = MODELS[kind_name].objects.filter(language=ENGLISH)
+    if "translation_of" in KINDS[kind_name].by_name:
+        return english.filter(slug=data.get("translation_of")).first()
+    if KINDS[kind_name].key:
+        return english.filter(**{KINDS[kind_name].key: data.get(KINDS[kind_name].key)}).first()
+    return english.first()
 
 
 def rows_with_entries(kind_name):
@@ -77,10 +92,15 @@ def rows_with_entries(kind_name):
 
 @dataclass
 class Applied:
-    """What an apply changed that other rows show: a fact's value or key, an FAQ's address or visibility."""
+    """What an apply changed that other rows show: a fact's value or key, an FAQ's address or visibility; each
+    as (language, key or slug), since a body shows the facts and pages of its own language."""
 
     fact_keys: set = field(default_factory=set)
     slugs: set = field(default_factory=set)
+
+    def update(self, other):
+        self.fact_keys |= other.fact_keys
+        self.slugs |= other.slugs
 
 
 def apply(
@@ -93,19 +113,28 @@ def apply(
     """
     kind = KINDS[entry.kind]
     before = None if obj._state.adding else _shown_elsewhere(obj)
-    for item in kind.fields:
+    for item in entry.fields:
         if item.name not in _LINK_FIELDS:
             setattr(obj, item.name, entry.data[item.name])
+    if hasattr(obj, "language"):
+        obj.language = entry.language
     if kind.has_body:
         obj.body = entry.body
+    if "translation_of" in entry.data:
+        obj.translation_of = MODELS[entry.kind].objects.get(language=ENGLISH, slug=entry.data["translation_of"])
     if kind.name == "faq":
-        obj.topic = topics[entry.data["topic"]] if topics else Topic.objects.get(slug=entry.data["topic"])
+        obj.topic = _topic(entry, topics)
         obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
     obj._change_reason = reason[:100] if reason else None
     _save(obj, kind, render_context, record_version)
     if kind.name == "faq" and links:
         set_links(obj, entry.data["related"], entry.data["aliases"])
     return _what_others_show(before, obj, entry)
+
+
+def _topic(entry, topics):
+    key = (entry.language, entry.data["topic"])
+    return topics[key] if topics else Topic.objects.get(language=entry.language, slug=entry.data["topic"])
 
 
 def _shown_elsewhere(obj):
@@ -129,9 +158,9 @@ def _what_others_show(before, obj, entry):
     if before is None:
         return applied
     if entry.kind == "fact" and (before["key"], before["value"]) != (obj.key, obj.value):
-        applied.fact_keys.add(before["key"])
+        applied.fact_keys.add((entry.language, before["key"]))
     if entry.kind == "faq" and (before["slug"], before["status"]) != (obj.slug, obj.status):
-        applied.slugs.update({before["slug"], obj.slug, *entry.data["aliases"]})
+        applied.slugs.update((entry.language, slug) for slug in {before["slug"], obj.slug, *entry.data["aliases"]})
     return applied
 
 
@@ -140,7 +169,7 @@ def set_links(faq, related, aliases):
     (checked earlier by the caller) are skipped."""
     current = list(faq.related_links.order_by("position", "id").values_list("target__slug", flat=True))
     if current != list(related):
-        ids = dict(FAQ.objects.filter(slug__in=related).values_list("slug", "pk"))
+        ids = dict(FAQ.objects.filter(language=faq.language, slug__in=related).values_list("slug", "pk"))
         RelatedFAQ.objects.filter(faq=faq).delete()
         RelatedFAQ.objects.bulk_create(
             RelatedFAQ(faq=faq, target_id=ids[slug], position=position)
@@ -151,7 +180,7 @@ def set_links(faq, related, aliases):
     have = set(faq.aliases.values_list("slug", flat=True))
     if have != wanted:
         Alias.objects.filter(faq=faq).exclude(slug__in=wanted).delete()
-        Alias.objects.bulk_create(Alias(slug=slug, faq=faq) for slug in sorted(wanted - have))
+        Alias.objects.bulk_create(Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(wanted - have))
 
 
 def live_fingerprint(obj, links=None):

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .content import ContentError, Entry, Problem, dump, fingerprint, from_values, parse, read_file
 from .entries import rows_with_entries
-from .kinds import KINDS
+from .kinds import ENGLISH, KINDS, TRANSLATION_FOLDERS
 from .loading import CONFLICT, CREATE, KEPT, UNCHANGED, UPDATE, Conflict, diff, mark
 from .locking import lock_content
 from .models import Revision
@@ -55,23 +55,24 @@ class _Outgoing:
 
 def _relative_path(obj, kind_name):
     """Where an entry's file lives inside the content folder: where it was loaded from, else None."""
-    kind = KINDS[kind_name]
+    kind, language = KINDS[kind_name], getattr(obj, "language", ENGLISH)
     parts = Path(obj.source_path).parts[1:] if obj.source_path else ()
+    if language != ENGLISH:
+        if parts[:1] != (TRANSLATION_FOLDERS[language],):
+            return None
+        parts = parts[1:]
+    prefix = "" if language == ENGLISH else f"{TRANSLATION_FOLDERS[language]}/"
     if kind.file and parts == (kind.file,):
-        return kind.file
+        return prefix + kind.file
     if len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".md") and not parts[1].startswith("."):
-        return "/".join(parts)
+        return prefix + "/".join(parts)
     return None
 
 
-def _standard_path(kind_name, name):
+def _standard_path(kind_name, name, language=ENGLISH):
     kind = KINDS[kind_name]
-    return kind.file or f"{kind.folder}/{name}.md"
-
-
-def _names(kind_name, name):
-    """What --only matches for an entry: its slug or key, or kind:name."""
-    return {name, f"{kind_name}:{name}"}
+    prefix = "" if language == ENGLISH else f"{TRANSLATION_FOLDERS[language]}/"
+    return prefix + (kind.file or f"{kind.folder}/{name}.md")
 
 
 def _outgoing():
@@ -96,20 +97,20 @@ def _one_outgoing(obj, kind_name, live, revision, owners):
     title = live.title
     try:
         entry = (
-            parse(revision.text.encode(), title, kind_name)
+            parse(revision.text.encode(), title, kind_name, live.language)
             if revision
-            else from_values(kind_name, live.data, live.body, path=title)
+            else from_values(kind_name, live.data, live.body, path=title, language=live.language)
         )
     except ContentError as exc:
         problems = [
             Problem(title, None, f"cannot be written as a file; fix it in the admin: {p.message}", p.field)
             for p in exc.problems
         ]
-        return _names(kind_name, live.name), problems
-    relative = _relative_path(obj, kind_name) or _standard_path(kind_name, entry.name)
+        return live.names, problems
+    relative = _relative_path(obj, kind_name) or _standard_path(kind_name, entry.name, entry.language)
     if owners.get(relative, title) != title:
         message = f"its file name {relative} is the file of {owners[relative]}; change the slug in the admin"
-        return _names(kind_name, live.name), [Problem(title, None, message)]
+        return live.names, [Problem(title, None, message)]
     return _Outgoing(obj, entry, relative, dump(entry))
 
 
@@ -148,11 +149,11 @@ def export(root, *, only=(), dry_run=False, wait=60, on_wait=None) -> ExportRepo
 def _only(outgoing, failed, only):
     """The entries --only names; an unknown name stops everything before anything is written."""
     known = {name for names, _ in failed for name in names}
-    known.update(*(_names(item.entry.kind, item.entry.name) for item in outgoing))
+    known.update(*(item.entry.names for item in outgoing))
     unknown = sorted(only - known)
     if unknown:
         raise ContentError([Problem(name, None, "no FAQ, fact or topic has this slug or key") for name in unknown])
-    chosen = [item for item in outgoing if _names(item.entry.kind, item.entry.name) & only]
+    chosen = [item for item in outgoing if item.entry.names & only]
     return chosen, [(names, problems) for names, problems in failed if names & only]
 
 
@@ -166,7 +167,7 @@ def _decide(item, root, report, forced):
         return None
     if action == CONFLICT:
         text = diff(current.decode("utf-8", "replace"), item.text, shown, "admin (database)")
-        report.conflicts.append(Conflict(item.entry.title, item.entry.name, shown, text))
+        report.conflicts.append(Conflict(item.entry.title, min(item.entry.names, key=len), shown, text))
         return None
     if action == UNCHANGED:
         report.unchanged += 1
@@ -183,7 +184,7 @@ def _action(item, current, shown, forced):
     if forced or hashlib.sha256(current).hexdigest() == item.obj.source_sha256:
         return UPDATE  # the file is as the last load or export left it (or --only says take the admin's version)
     try:
-        on_disk = parse(current, shown, item.entry.kind)
+        on_disk = parse(current, shown, item.entry.kind, item.entry.language)
     except ContentError:
         on_disk = None
     staff_version = fingerprint(item.entry)

@@ -16,9 +16,9 @@ from django.utils.html import format_html
 from simple_history.models import to_historic
 
 from . import signoff, validation
-from .content import ContentError, dump, fingerprint, from_values
-from .entries import MODELS, Links, entry_of
-from .kinds import KINDS, normalise
+from .content import ContentError, dump, fingerprint, from_values, source_fingerprint
+from .entries import MODELS, Links, entry_of, original_of
+from .kinds import ENGLISH, KINDS, normalise
 from .loading import diff
 from .locking import Busy, lock_content
 from .models import FAQ, Revision, Topic
@@ -76,12 +76,13 @@ class TextField(forms.CharField):
         return normalise(super().to_python(value), multiline=self.multiline)
 
 
-class TopicField(forms.ModelChoiceField):
-    """A topic picked from the list; cleans to its slug, as a file names it."""
+class SlugChoiceField(forms.ModelChoiceField):
+    """An entry picked from a list (a topic; the English answer a translation translates); cleans to its slug,
+    as a file names it."""
 
     def clean(self, value):
-        topic = super().clean(value)
-        return topic.slug if topic is not None else None
+        chosen = super().clean(value)
+        return chosen.slug if chosen is not None else None
 
 
 class OrderedFAQWidget(AutocompleteSelectMultiple):
@@ -110,7 +111,7 @@ class OrderedFAQField(forms.ModelMultipleChoiceField):
         return [ids[slug] for slug in slugs if slug in ids]
 
 
-def form_field(item, admin_site=None):
+def form_field(item, admin_site=None, language=ENGLISH, kind_name=""):
     """The admin form field for one field of a kind: its label and help, no browser-side length limit."""
     common = {"label": item.label, "help_text": item.help, "required": item.required}
     if item.form in ("line", "lines"):
@@ -128,10 +129,13 @@ def form_field(item, admin_site=None):
     if item.form in ("slugs", "list"):
         return LinesField(**common)
     if item.form == "topic":
-        return TopicField(Topic.objects.all(), to_field_name="slug", **common)
+        return SlugChoiceField(Topic.objects.filter(language=language), to_field_name="slug", **common)
+    if item.form == "translation":
+        english = MODELS[kind_name].objects.filter(language=ENGLISH)
+        return SlugChoiceField(english, to_field_name="slug", **common)
     if item.form == "related":
         widget = OrderedFAQWidget(FAQ._meta.get_field("related"), admin_site)
-        return OrderedFAQField(FAQ.objects.all(), widget=widget, **common)
+        return OrderedFAQField(FAQ.objects.filter(language=language), widget=widget, **common)
     raise ValueError(f"no admin form field for {item.form}")
 
 
@@ -139,6 +143,7 @@ class EntryForm(forms.ModelForm):
     """The base of every kind's admin form; `entry_form(kind_name)` makes one."""
 
     kind_name = ""
+    language = ENGLISH
     based_on = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -172,7 +177,7 @@ class EntryForm(forms.ModelForm):
         return shown
 
     def _fill_initial(self, shown):
-        for item in self.kind.fields:
+        for item in self.kind.fields_for(self.language):
             value = shown.data[item.name]
             self.initial[item.name] = OrderedFAQField.initial_for(value) if item.form == "related" else value
             if item.form == "related" and self.version is not None:
@@ -188,6 +193,13 @@ class EntryForm(forms.ModelForm):
             return ""
         revision = Revision.objects.open().of(self.kind_name, self.live.pk).first()
         return revision.fingerprint if revision else fingerprint(entry_of(self.live))
+
+    def _translated_from(self, cleaned):
+        """The English version this translation matches: the current one if staff say so, else as it was."""
+        if not cleaned.get("matches_english"):
+            return self.live.translated_from if self.live is not None else ""
+        original = original_of(self.kind_name, cleaned)
+        return source_fingerprint(entry_of(original)) if original is not None else ""
 
     def stamp(self):
         """The review stamp an entry keeps until a reviewer approves it: the live one, or today for a new one."""
@@ -209,7 +221,9 @@ class EntryForm(forms.ModelForm):
                 "this form: press Save again in a minute."
             ) from None
         try:
-            self.entry = from_values(self.kind_name, self._values(cleaned), cleaned.get("body", ""))
+            self.entry = from_values(
+                self.kind_name, self._values(cleaned), cleaned.get("body", ""), language=self.language
+            )
         except ContentError as exc:
             for problem in exc.problems:
                 self._error(problem.field, problem.message)
@@ -224,8 +238,10 @@ class EntryForm(forms.ModelForm):
     def _values(self, cleaned):
         """The entry's values: the typed fields, the stamp it keeps until approval, and (for a renamed FAQ) the
         old address as an earlier one, so links to it keep working."""
-        values = {item.name: cleaned.get(item.name) for item in self.kind.fields if not item.stamp}
+        values = {item.name: cleaned.get(item.name) for item in self.kind.fields_for(self.language) if not item.stamp}
         values.update(self.stamp())
+        if "translated_from" in self.kind.by_name and self.language != ENGLISH:
+            values["translated_from"] = self._translated_from(cleaned)
         if self.kind_name == "faq" and self.live is not None and values["slug"] != self.live.slug:
             values["aliases"] = sorted({*(values.get("aliases") or []), self.live.slug})
         return values
@@ -269,24 +285,32 @@ def _links_of_version(links, pk):
     return result
 
 
-def entry_form(kind_name, admin_site):
-    """The admin form class for one kind: a field for each of its fields (stamps are shown, not typed)."""
+def entry_form(kind_name, admin_site, language=ENGLISH):
+    """The admin form class for one kind in one language: a field for each of its fields (stamps are shown, not
+    typed)."""
     kind = KINDS[kind_name]
-    attrs = {"kind_name": kind_name}
-    for item in kind.fields:
+    attrs = {"kind_name": kind_name, "language": language}
+    for item in kind.fields_for(language):
         if not item.stamp:
-            attrs[item.name] = form_field(item, admin_site)
+            attrs[item.name] = form_field(item, admin_site, language, kind_name)
     if kind_name == "faq":
         widget = OrderedFAQWidget(FAQ._meta.get_field("related"), admin_site)
         attrs["also_listed_on"] = OrderedFAQField(
-            FAQ.objects.all(),
+            FAQ.objects.filter(language=language),
             widget=widget,
             required=False,
             label="Also list it on",
             help_text="Questions whose “Related FAQs” should list this one, added to the end of their lists. A "
             "new question needs at least one page that links to it.",
         )
-    names = [name for name in attrs if name != "kind_name"] + (["body"] if kind.has_body else [])
+    if language != ENGLISH:
+        attrs["matches_english"] = forms.BooleanField(
+            required=False,
+            label="This translation matches the English as it is now",
+            help_text="Tick it when the translation says everything the current English version says. Until "
+            "then, a translation whose English changed is shown to readers as behind.",
+        )
+    names = [name for name in attrs if name not in ("kind_name", "language")] + (["body"] if kind.has_body else [])
     meta = type("Meta", (), {"model": MODELS[kind_name], "fields": names})
     attrs["Meta"] = meta
-    return type(f"{kind_name.title()}Form", (EntryForm,), attrs)
+    return type(f"{kind_name.title()}{language.title()}Form", (EntryForm,), attrs)

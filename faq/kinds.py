@@ -36,6 +36,12 @@ _PHONE_DIGITS = 10
 
 STATUSES = ("published", "draft")
 
+ENGLISH, SPANISH = "en", "es"
+LANGUAGES = (ENGLISH, SPANISH)
+LANGUAGE_NAMES = {ENGLISH: "English", SPANISH: "español"}
+# Translations live in content/<language>/, laid out as the English files are.
+TRANSLATION_FOLDERS = {SPANISH: "es"}
+
 
 # --- normalising text at the boundary -------------------------------------------------------------------------
 
@@ -197,6 +203,16 @@ def sources(value, name):
     return result
 
 
+def fingerprint_text(value, name):
+    value = text(value, name, max_chars=64)
+    if not re.fullmatch(r"[0-9a-f]{12,64}", value):
+        raise ValueError(
+            f"{name} {value!r} must be the English version's fingerprint, as `manage.py translation_status --stamp` "
+            "writes it"
+        )
+    return value
+
+
 def body(value, label, *, required):
     """The markdown text below the front matter."""
     value = normalise(value, multiline=True)
@@ -224,6 +240,7 @@ class Field:
     stamp: bool = False
     form: str = "line"  # how the admin asks for it: line, lines, integer, date, status, months, slugs, list, sources
     group: str = ""  # the admin section it sits in
+    languages: tuple = LANGUAGES  # the languages whose entries have this field (translations have a few more)
 
     def is_default(self, value):
         return not self.required and (value is None or value == self.default)
@@ -252,12 +269,44 @@ class Kind:
     def by_name(self):
         return {field.name: field for field in self.fields}
 
+    def fields_for(self, language):
+        """The fields an entry in this language has, in file order."""
+        return tuple(field for field in self.fields if language in field.languages)
+
     def name_of(self, data):
         """The name an entry goes by in messages and commands: its slug or key, or the kind's name."""
         return data.get(self.key) if self.key else self.name
 
-    def title(self, data):
-        return f"{self.label} {self.name_of(data)}" if self.key else self.label
+    def title(self, data, language=ENGLISH):
+        title = f"{self.label} {self.name_of(data)}" if self.key else self.label
+        return title if language == ENGLISH else f"{title} ({LANGUAGE_NAMES[language]})"
+
+
+def _translation_of(kind_label):
+    return Field(
+        "translation_of",
+        slug,
+        label="Translation of",
+        help=f"The English {kind_label} this one translates (its web address, in a file).",
+        reviewed=False,
+        form="translation",
+        languages=(SPANISH,),
+    )
+
+
+def _translated_from():
+    return Field(
+        "translated_from",
+        fingerprint_text,
+        required=False,
+        default="",
+        label="Translated from",
+        help="Which version of the English entry this translates (its fingerprint). When the English changes, "
+        "the translation is behind until someone updates it and stamps it again.",
+        reviewed=False,
+        stamp=True,
+        languages=(SPANISH,),
+    )
 
 
 def _summary(value, name):
@@ -289,6 +338,7 @@ FAQ = Kind(
             help="The page's address: /faq/SLUG/. Lowercase letters, digits and hyphens. If you change it, the "
             "old address keeps working.",
         ),
+        _translation_of("answer"),
         Field(
             "summary",
             _summary,
@@ -377,6 +427,18 @@ FAQ = Kind(
             form="slugs",
             group="Related questions",
         ),
+        Field(
+            "translator",
+            optional_text,
+            required=False,
+            default="",
+            label="Translation checked by",
+            help="The qualified medical translator who checked this translation, with credentials. Until one "
+            "does, the page says the translation still needs that check.",
+            group="Sources and review",
+            languages=(SPANISH,),
+        ),
+        _translated_from(),
     ),
 )
 
@@ -409,6 +471,7 @@ FACT = Kind(
             reviewed=False,
             form="integer",
         ),
+        _translated_from(),
     ),
 )
 
@@ -419,9 +482,11 @@ TOPIC = Kind(
     folder="topics",
     fields=(
         Field("slug", slug, label="Web address", help="Short web name, e.g. getting-started."),
+        _translation_of("topic"),
         Field("title", _short(120), label="Title", help="The heading readers see, e.g. “Getting started”."),
         Field("description", _short(300), label="Description", help="One sentence about the questions in it."),
         Field("order", integer, label="Order", help="Lower numbers come first.", reviewed=False, form="integer"),
+        _translated_from(),
     ),
 )
 
@@ -448,6 +513,7 @@ SITE = Kind(
             help="The steps to start, one per line.",
             form="list",
         ),
+        _translated_from(),
     ),
 )
 

@@ -19,7 +19,6 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.urls import reverse
 
 from . import dependants, kinds
 from .caching import bump_content_version, bumps_suspended
@@ -27,7 +26,7 @@ from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
 from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_links
 from .history import record_versions
 from .locking import lock_content
-from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context
+from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context, faq_url
 from .rendering import RenderError
 
 CREATE, UPDATE, PENDING, UNCHANGED, KEPT, CONFLICT = "created", "updated", "pending", "unchanged", "kept", "conflict"
@@ -82,33 +81,23 @@ def diff(old_text, new_text, old_name, new_name):
 
 
 def force_names(content: ContentSet, names) -> set:
-    """(kind, name) pairs for the names given to --force: a slug or key, 'site', or 'kind:name' when a slug
-    is both a topic's and an FAQ's. Unknown or ambiguous names raise ContentError, before anything is written."""
-    known = {}
-    for entry in content.entries():
-        known.setdefault(entry.name, []).append(entry.kind)
+    """(kind, language, name) for the names given to --force: a slug or key, 'site', or kind:name when a slug
+    is both a topic's and an FAQ's; a translation's with its language first (es:slug). Unknown or ambiguous names
+    raise ContentError, before anything is written."""
     wanted, problems = set(), []
     for raw in names:
-        found = _force_name(raw, known)
-        if isinstance(found, Problem):
-            problems.append(found)
+        matching = [entry for entry in content.entries() if raw in entry.names]
+        if len(matching) == 1:
+            entry = matching[0]
+            wanted.add((entry.kind, entry.language, entry.name))
+        elif not matching:
+            problems.append(Problem(raw, None, "no file in the content folder has this slug or key"))
         else:
-            wanted.add(found)
+            choices = " or ".join(sorted(max(entry.names, key=len) for entry in matching))
+            problems.append(Problem(raw, None, f"more than one entry is called this; write {choices}"))
     if problems:
         raise ContentError(problems)
     return wanted
-
-
-def _force_name(raw, known):
-    """(kind, name) for one name given to --force, or the Problem with it."""
-    kind, _, name = raw.rpartition(":") if ":" in raw else ("", "", raw)
-    kinds_named = [k for k in known.get(name, []) if not kind or k == kind]
-    if len(kinds_named) == 1:
-        return kinds_named[0], name
-    if not kinds_named:
-        return Problem(raw, None, "no file in the content folder has this slug or key")
-    choices = " or ".join(f"{k}:{name}" for k in kinds_named)
-    return Problem(raw, None, f"more than one entry is called this; write {choices}")
 
 
 @dataclass
@@ -126,7 +115,9 @@ class _Load:
         self.content, self.report, self.force, self.prune = content, report, force, prune
         self.links = Links.read()
         self.revisions = {(r.kind, r.object_id): r for r in Revision.objects.pending().exclude(object_id=None)}
-        self.new_revisions = {(r.kind, r.name): r for r in Revision.objects.pending().filter(object_id=None)}
+        self.new_revisions = {
+            (r.kind, r.language, r.name): r for r in Revision.objects.pending().filter(object_id=None)
+        }
         self.versions, self.saved, self.applied = [], set(), Applied()
 
     # --- planning: decide every entry before writing anything ------------------------------------------------
@@ -139,28 +130,32 @@ class _Load:
         return steps
 
     def rows(self, kind_name):
+        """Every row of a kind by (language, slug or key); an FAQ also by its earlier addresses, since an entry
+        renamed in its file lists its old slug as an alias: the same row."""
         model = MODELS[kind_name]
         queryset = model.objects.select_related("topic") if kind_name == "faq" else model.objects.all()
         key = kinds.KINDS[kind_name].key
-        rows = {getattr(obj, key) if key else kind_name: obj for obj in queryset}
-        if kind_name == "faq":  # an entry renamed in its file lists its old slug as an alias: the same row
-            for obj in list(rows.values()):
+        rows = {
+            (getattr(obj, "language", kinds.ENGLISH), getattr(obj, key) if key else kind_name): obj for obj in queryset
+        }
+        if kind_name == "faq":
+            for (language, _), obj in list(rows.items()):
                 for alias in self.links.aliases[obj.pk]:
-                    rows.setdefault(alias, obj)
+                    rows.setdefault((language, alias), obj)
         return rows
 
     @staticmethod
     def find(rows, entry):
-        if not kinds.KINDS[entry.kind].key:  # a kind with one file has one row
-            return next(iter(rows.values()), None)
-        found = rows.get(entry.name)
+        found = rows.get((entry.language, entry.name))
         if found is None and entry.kind == "faq":
-            found = next((rows[alias] for alias in entry.data["aliases"] if alias in rows), None)
+            found = next(
+                (rows[(entry.language, a)] for a in entry.data["aliases"] if (entry.language, a) in rows), None
+            )
         return found
 
     def decide(self, entry, obj):
         if obj is None:
-            waiting = self.new_revisions.get((entry.kind, entry.name))
+            waiting = self.new_revisions.get((entry.kind, entry.language, entry.name))
             if waiting and waiting.fingerprint != fingerprint(entry):
                 return self.conflict_or_forced(_Step(CREATE, entry, revision=waiting), waiting.text)
             return _Step(CREATE, entry, revision=waiting)
@@ -184,7 +179,7 @@ class _Load:
         return PENDING if kinds.needs_review_from_file(step.live, step.entry) else UPDATE
 
     def conflict_or_forced(self, step, staff_text):
-        key = (step.entry.kind, step.entry.name)
+        key = (step.entry.kind, step.entry.language, step.entry.name)
         if key in self.force:
             self.force.discard(key)
             step.forced = True
@@ -200,51 +195,36 @@ class _Load:
         return step
 
     def qualified(self, entry):
-        clashes = [e for e in self.content.entries() if e.name == entry.name and e.kind != entry.kind]
-        return f"{entry.kind}:{entry.name}" if clashes else entry.name
+        """The shortest name --force takes for this entry alone."""
+        clashes = [e for e in self.content.entries() if e is not entry and e.names & entry.names]
+        return min(entry.names, key=len) if not clashes else max(entry.names, key=len)
 
     # --- writing ----------------------------------------------------------------------------------------------
 
     def run(self):
         steps = self.plan()
-        self.report.not_forced = sorted(f"{kind}:{name}" for kind, name in self.force)
-        context = self.render_context(steps)
+        self.report.not_forced = sorted(
+            f"{'' if language == kinds.ENGLISH else language + ':'}{kind}:{name}" for kind, language, name in self.force
+        )
+        contexts = {language: self.render_context(steps, language) for language in kinds.LANGUAGES}
         topics = None
         for step in steps:
             if step.entry.kind == "faq" and topics is None:
-                topics = {topic.slug: topic for topic in Topic.objects.all()}
-            self.write(step, context, topics)
+                topics = {(topic.language, topic.slug): topic for topic in Topic.objects.all()}
+            self.write(step, contexts[step.entry.language], topics)
         for step in steps:
             if step.entry.kind == "faq" and step.action in (CREATE, UPDATE):
                 set_links(step.obj, step.entry.data["related"], step.entry.data["aliases"])
         self.find_missing()
         record_versions(self.versions)
-        dependants.rerender(
-            fact_keys=self.applied.fact_keys, slugs=self.applied.slugs, skip=self.saved, context=context
-        )
+        dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
 
-    def render_context(self, steps):
+    def render_context(self, steps, language):
         """Render against what will be live after this load: the database, with the entries it takes."""
-        context = current_render_context()
+        context = current_render_context(language)
         for step in steps:
-            if step.action not in (CREATE, UPDATE):
-                continue
-            data = step.entry.data
-            if step.entry.kind == "fact":
-                context.facts[data["key"]] = data["value"]
-            elif step.entry.kind == "faq":
-                old = step.live.data["slug"] if step.live else None
-                for slug in {old, *(step.live.data["aliases"] if step.live else [])} - {None}:
-                    context.faq_urls.pop(slug, None)
-                    context.hidden_faqs.discard(slug)
-                url = reverse("faq:detail", args=[data["slug"]])
-                for slug in [data["slug"], *data["aliases"]]:
-                    if data["status"] == "published":
-                        context.faq_urls[slug] = url
-                        context.hidden_faqs.discard(slug)
-                    else:
-                        context.hidden_faqs.add(slug)
-                        context.faq_urls.pop(slug, None)
+            if step.action in (CREATE, UPDATE) and step.entry.language == language:
+                _take_into(context, step)
         return context
 
     def write(self, step, context, topics):
@@ -291,8 +271,7 @@ class _Load:
             raise ContentError([Problem(entry.path, line, str(exc))]) from None
         self.versions.append((step.obj, "+" if created else "~"))
         self.saved.add((type(step.obj), step.obj.pk))
-        self.applied.fact_keys |= applied.fact_keys
-        self.applied.slugs |= applied.slugs
+        self.applied.update(applied)
         mark(step.obj, entry.path, entry.sha256, fingerprint(entry))
         if created:
             self.report.created.append(entry.title)
@@ -302,26 +281,48 @@ class _Load:
 
     def find_missing(self):
         """Entries loaded from a file that is gone: kept, or (FAQs, with prune) unpublished. Never deleted."""
-        present = {(entry.kind, entry.name) for entry in self.content.entries()}
+        present = {(entry.kind, entry.language, entry.name) for entry in self.content.entries()}
         for kind_name in ("topic", "fact", "faq"):
-            model = MODELS[kind_name]
-            key = "key" if kind_name == "fact" else "slug"
-            rows = model.objects.exclude(source_path="").values_list("pk", key, "source_path")
-            gone = sorted((row for row in rows if (kind_name, row[1]) not in present), key=lambda row: row[1])
-            for pk, name, path in gone:
-                title = kinds.KINDS[kind_name].title({key: name})
+            key = kinds.KINDS[kind_name].key
+            rows = MODELS[kind_name].objects.exclude(source_path="").values_list("pk", "language", key, "source_path")
+            gone = sorted((row for row in rows if (kind_name, row[1], row[2]) not in present), key=lambda row: row[2])
+            for pk, language, name, path in gone:
+                title = kinds.KINDS[kind_name].title({key: name}, language)
                 if self.prune and kind_name == "faq" and FAQ.objects.published().filter(pk=pk).exists():
-                    faq = FAQ.objects.select_related("topic").get(pk=pk)
-                    entry = entry_of(faq, self.links)
-                    entry.data["status"] = "draft"
-                    applied = apply(
-                        faq, entry, reason=f"{LOAD_REASON} --prune (its file {path} is gone)", record_version=False
-                    )
-                    self.versions.append((faq, "~"))
-                    self.applied.slugs |= applied.slugs
+                    self.unpublish(pk, path)
                     self.report.unpublished.append(f"{title} (was {path})")
                 else:
                     self.report.missing.append(f"{title} (was {path})")
+
+    def unpublish(self, pk, path):
+        faq = FAQ.objects.select_related("topic").get(pk=pk)
+        entry = entry_of(faq, self.links)
+        entry.data["status"] = "draft"
+        reason = f"{LOAD_REASON} --prune (its file {path} is gone)"
+        self.applied.update(apply(faq, entry, reason=reason, record_version=False))
+        self.versions.append((faq, "~"))
+
+
+def _take_into(context, step):
+    """What a render context holds once this entry is live: its fact value, or its addresses."""
+    data = step.entry.data
+    if step.entry.kind == "fact":
+        context.facts[data["key"]] = data["value"]
+    if step.entry.kind != "faq":
+        return
+    for slug in {
+        data["slug"],
+        *data["aliases"],
+        *(([step.live.data["slug"], *step.live.data["aliases"]]) if step.live else []),
+    }:
+        context.faq_urls.pop(slug, None)
+        context.hidden_faqs.discard(slug)
+    url = faq_url(data["slug"], step.entry.language)
+    for slug in [data["slug"], *data["aliases"]]:
+        if data["status"] == "published":
+            context.faq_urls[slug] = url
+        else:
+            context.hidden_faqs.add(slug)
 
 
 def mark(obj, path, sha256, loaded=None):
@@ -338,6 +339,7 @@ def submit_from_file(obj, entry, live):
     """A changed answer whose review stamp did not change waits for a clinical reviewer; the live row stays."""
     revision = Revision.objects.create(
         kind=entry.kind,
+        language=entry.language,
         object_id=obj.pk,
         name=entry.name,
         title=live.data.get("question") or entry.title,

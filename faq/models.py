@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -67,10 +67,10 @@ class Synced(models.Model):
         abstract = True
 
 
-def _render(body, render_context):
-    """A row's own body as HTML. save() renders its own row only: rows that show this one (links to it, its fact
-    value) are rendered again by faq/dependants.py when the caller asks for it."""
-    return render_markdown(body, render_context or current_render_context())
+def _render(row, render_context):
+    """A row's own body as HTML, against its language's facts and pages. save() renders its own row only: rows
+    that show this one (links to it, its fact value) are rendered again by faq/dependants.py when asked."""
+    return render_markdown(row.body, render_context or current_render_context(row.language))
 
 
 class Topic(Synced, Translatable):
@@ -92,7 +92,8 @@ class Topic(Synced, Translatable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("faq:index") + f"#{self.slug}"
+        with translation.override(self.language):
+            return reverse("faq:index") + f"#{self.slug}"
 
 
 class Fact(Synced, Translatable):
@@ -113,7 +114,7 @@ class Fact(Synced, Translatable):
         return self.label
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body_html = _render(self.body, render_context)
+        self.body_html = _render(self, render_context)
         super().save(*args, **kwargs)
 
 
@@ -125,10 +126,11 @@ class FAQQuerySet(models.QuerySet):
         return self.select_related("topic")
 
     def for_lists(self):
-        return self.only("question", "slug", "summary", "topic_id", "order", "content_changed_at")
+        return self.only("question", "slug", "language", "summary", "topic_id", "order", "content_changed_at")
 
     def for_search(self):
-        return self.select_related("topic").only("question", "slug", "summary", "topic__title", "topic__slug")
+        fields = ("question", "slug", "language", "summary", "topic__title", "topic__slug", "topic__language")
+        return self.select_related("topic").only(*fields)
 
 
 class FAQ(Synced, Translatable):
@@ -175,13 +177,13 @@ class FAQ(Synced, Translatable):
         return self.question
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body_html = _render(self.body, render_context)
+        self.body_html = _render(self, render_context)
         if self._note_visible_change() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash", "content_changed_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("faq:detail", args=[self.slug])
+        return faq_url(self.slug, self.language)
 
     @property
     def is_published(self):
@@ -280,7 +282,7 @@ class SiteInfo(Synced, Translatable):
         return self.name
 
     def save(self, *args, render_context=None, **kwargs):
-        self.body_html = _render(self.body, render_context)
+        self.body_html = _render(self, render_context)
         super().save(*args, **kwargs)
 
     @property
@@ -375,6 +377,7 @@ class Revision(models.Model):
         DELETE = "delete", "Delete"
 
     kind = models.CharField(max_length=10, choices=[(name, kind.label) for name, kind in kinds.KINDS.items()])
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     object_id = models.BigIntegerField(null=True, blank=True, help_text="The entry it changes; empty for a new one.")
     name = models.CharField(max_length=100, help_text="Its slug or key.")
     title = models.CharField(max_length=200)
@@ -452,17 +455,22 @@ class ReviewEvent(models.Model):
 # --- rendering against what is in the database ---------------------------------------------------------------
 
 
-def current_render_context():
-    """Fact values, and addresses of the FAQs readers can see (aliases too); drafts' slugs are known but hidden."""
+def faq_url(slug, language=Language.ENGLISH):
+    """The address of an FAQ page in its language (/faq/SLUG/, /es/preguntas/SLUG/)."""
+    with translation.override(language):
+        return reverse("faq:detail", args=[slug])
+
+
+def current_render_context(language=Language.ENGLISH):
+    """What bodies in one language may show: that language's fact values, and the addresses of its FAQs readers
+    can see (aliases too); drafts' slugs are known but hidden."""
     urls, hidden = {}, set()
-    for slug, status in FAQ.objects.values_list("slug", "status"):
+    faqs = FAQ.objects.filter(language=language).values_list("slug", "slug", "status")
+    aliases = Alias.objects.filter(faq__language=language).values_list("slug", "faq__slug", "faq__status")
+    for name, slug, status in [*faqs, *aliases]:
         if status == FAQ.Status.PUBLISHED:
-            urls[slug] = reverse("faq:detail", args=[slug])
+            urls[name] = faq_url(slug, language)
         else:
-            hidden.add(slug)
-    for alias, slug, status in Alias.objects.values_list("slug", "faq__slug", "faq__status"):
-        if status == FAQ.Status.PUBLISHED:
-            urls[alias] = reverse("faq:detail", args=[slug])
-        else:
-            hidden.add(alias)
-    return RenderContext(facts=dict(Fact.objects.values_list("key", "value")), faq_urls=urls, hidden_faqs=hidden)
+            hidden.add(name)
+    facts = dict(Fact.objects.filter(language=language).values_list("key", "value"))
+    return RenderContext(facts=facts, faq_urls=urls, hidden_faqs=hidden)

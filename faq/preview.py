@@ -6,15 +6,16 @@ from django.utils.html import format_html, format_html_join
 
 from . import quality
 from .content import Entry
+from .kinds import ENGLISH
 from .models import current_render_context
 from .rendering import RenderError, render_markdown
 
 
-def render_preview(source: str) -> str:
+def render_preview(source: str, language: str = ENGLISH) -> str:
     limit = settings.MARKDOWN_PREVIEW_MAX_CHARS
     if len(source) > limit:
         return f'<p class="preview-error">This text is longer than {limit:,} characters; shorten it to preview.</p>'
-    context = current_render_context()
+    context = current_render_context(language)
     try:
         html = render_markdown(source, context)
     except RenderError as exc:

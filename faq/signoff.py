@@ -46,7 +46,7 @@ def staff_version(obj):
     """(entry, open revision or None): what staff work on now, the waiting change if there is one."""
     revision = Revision.objects.open().of(kind_of(obj), obj.pk).first()
     if revision is not None:
-        return parse(revision.text.encode(), revision.title, revision.kind), revision
+        return parse(revision.text.encode(), revision.title, revision.kind, revision.language), revision
     return entry_of(obj), None
 
 
@@ -82,6 +82,7 @@ def save(kind_name, obj, entry: Entry, *, user, origin="the admin", also_listed_
 def _submit(kind_name, object_id, entry, live, *, user, origin, also_listed_on):
     revision = Revision.objects.create(
         kind=kind_name,
+        language=entry.language,
         object_id=object_id,
         name=entry.name,
         title=_title(entry),
@@ -116,7 +117,7 @@ def _go_live(obj, entry, *, reason, also_listed_on=()):
     if also_listed_on:
         _list_on(obj, also_listed_on)
     if not created or entry.kind != "faq":
-        dependants.rerender(fact_keys=applied.fact_keys, slugs=applied.slugs, skip={(type(obj), obj.pk)})
+        dependants.rerender(applied, skip={(type(obj), obj.pk)})
     return obj
 
 
@@ -135,7 +136,7 @@ def _list_on(faq, slugs):
             other.save()
         waiting = Revision.objects.open().of("faq", other.pk).first()
         if waiting is not None:
-            entry = parse(waiting.text.encode(), waiting.title, "faq")
+            entry = parse(waiting.text.encode(), waiting.title, "faq", waiting.language)
             if faq.slug not in entry.data["related"]:
                 entry.data["related"].append(faq.slug)
                 waiting.text, waiting.fingerprint = dump(entry), fingerprint(entry)
@@ -208,7 +209,7 @@ def _delete(obj, *, reason):
 
 def _publish(revision, obj, stamp):
     """The revision's entry, stamped and checked again against the site as it is now, live in its row."""
-    entry = parse(revision.text.encode(), revision.title, revision.kind)
+    entry = parse(revision.text.encode(), revision.title, revision.kind, revision.language)
     if "reviewed" in KINDS[revision.kind].by_name:
         entry.data["reviewed"], entry.data["reviewer"] = timezone.localdate(), stamp
     found = problems(entry, obj, also_listed_on=revision.also_listed_on, stamped_on_approval=False)

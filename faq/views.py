@@ -161,12 +161,12 @@ def _waiting_version(faq):
     revision = Revision.objects.pending().of("faq", faq.pk).first()
     if revision is None:
         return None
-    entry = parse(revision.text.encode(), revision.title, "faq")
+    entry = parse(revision.text.encode(), revision.title, "faq", faq.language)
     shown = copy.copy(faq)
     for name in ("question", "summary", "sources", "status", "reviewed", "reviewer", "review_months"):
         setattr(shown, name, entry.data[name])
     try:
-        shown.body_html = render_markdown(entry.body, current_render_context())
+        shown.body_html = render_markdown(entry.body, current_render_context(faq.language))
     except RenderError as exc:
         shown.body_html = format_html('<p class="preview-error">This version cannot be shown: {}</p>', str(exc))
     return shown

@@ -153,7 +153,7 @@ def test_source_that_is_not_https_is_an_error(good, write):
 def test_summary_over_160_characters_is_an_error(good):
     content = read_tree(good)
     beta = content.faqs[1]
-    content.faqs[1] = dataclasses.replace(beta, data={**beta.data, "summary": "a" * 161})
+    content.items[content.items.index(beta)] = dataclasses.replace(beta, data={**beta.data, "summary": "a" * 161})
     assert [str(f) for f in check(content, today=TODAY)] == [
         "content/faqs/beta.md:4: error: summary is 161 characters; the limit is 160"
     ]
@@ -169,7 +169,7 @@ def test_too_long_summary_in_a_file_is_reported_with_its_line(good, write):
 def test_missing_reviewed_date_is_an_error(good):
     content = read_tree(good)
     beta = content.faqs[1]
-    content.faqs[1] = dataclasses.replace(beta, data={**beta.data, "reviewed": None})
+    content.items[content.items.index(beta)] = dataclasses.replace(beta, data={**beta.data, "reviewed": None})
     assert [str(f) for f in check(content, today=TODAY)] == [
         "content/faqs/beta.md:1: error: no reviewed date; add 'reviewed: YYYY-MM-DD' after a clinician checks it"
     ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from faq import dependants
+from faq.entries import Applied
 from faq.models import FAQ, Fact, Topic
 from faq.search import rebuild_index, search
 from tests.conftest import faq_text
@@ -125,7 +126,7 @@ def test_index_follows_fact_changes_in_answers(make_faq, fact):
     fact_obj = Fact.objects.get(key="place")
     fact_obj.value = "the garden room"
     fact_obj.save()
-    dependants.rerender(fact_keys={"place"})  # what a load or an approval does after a fact changes
+    dependants.rerender(Applied(fact_keys={("en", "place")}))  # what a load or an approval does after a fact changes
     assert (slugs(search("river")), slugs(search("garden"))) == ([], ["where"])
 
 

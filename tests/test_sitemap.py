@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from faq import dependants
+from faq.entries import Applied
 from faq.models import FAQ, Fact
 from tests.admin_forms import approve, client_for, make_user, post_change, saved
 from tests.conftest import faq_text
@@ -91,7 +92,7 @@ def test_a_fact_change_shown_in_the_answer_moves_lastmod(make_faq, fact, clock):
     changed = Fact.objects.get(key="hours")
     changed.value = "12 hours"
     changed.save()
-    dependants.rerender(fact_keys={"hours"})  # what a load or an approval does after a fact changes
+    dependants.rerender(Applied(fact_keys={("en", "hours")}))  # what a load or an approval does after a fact changes
     assert lastmod(faq) == datetime.date(2026, 6, 1)
 
 
