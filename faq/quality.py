@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyphen
 import textstat
 
 from .content import ContentSet, Entry
-from .kinds import FACT_TOKEN_RE, FAQ_LINK_RE, SUMMARY_MAX_CHARS, review_due
+from .kinds import ENGLISH, FACT_TOKEN_RE, FAQ_LINK_RE, SPANISH, SUMMARY_MAX_CHARS, review_due
 from .rendering import markdown
 
 ERROR, WARNING = "error", "warning"
@@ -217,23 +218,58 @@ def word_count(sentence: str) -> int:
 
 def hardest_sentences(entry: Entry, facts: dict, limit=HARDEST_SHOWN):
     """(line, grade, sentence) of the hardest graded sentences of a body, hardest first."""
+    grade = spanish_grade if entry.language == SPANISH else text_grade
     found = []
     for unit in units(entry.body, facts, entry.body_line):
         if unit.is_heading:
             continue
         for offset, sentence in sentences(unit.text):
             if word_count(sentence) >= 8:
-                found.append((unit.line + offset, text_grade(sentence), sentence))
+                found.append((unit.line + offset, grade(sentence), sentence))
     return sorted(found, key=lambda item: -item[1])[:limit]
 
 
-def hardest_words(text: str, limit=5):
-    """The unfamiliar words (Dale-Chall) a text uses most, then the longest."""
+def hardest_words(text: str, limit=5, language=ENGLISH):
+    """English: the unfamiliar words (Dale-Chall) a text uses most, then the longest. Spanish: the words of five
+    syllables or more."""
     counts = {}
     for word in _DC_WORD_RE.findall(_graded(text)):
-        if not is_familiar(word):
+        hard = spanish_syllables(word) >= 5 if language == SPANISH else not is_familiar(word)
+        if hard:
             counts[word.lower()] = counts.get(word.lower(), 0) + 1
     return sorted(counts, key=lambda word: (-counts[word], -len(word), word))[:limit]
+
+
+# --- Spanish ------------------------------------------------------------------------------------------------------
+
+# Fernández-Huerta ease (Fernández Huerta 1959, a Spanish form of Flesch reading ease): 60 to 70 reads at grades
+# 7 to 8 (“normal”), higher is easier.
+MIN_SPANISH_EASE = 60
+
+
+@functools.cache
+def _spanish_hyphenator():
+    return pyphen.Pyphen(lang="es")
+
+
+def spanish_syllables(word: str) -> int:
+    return len(_spanish_hyphenator().positions(word.lower())) + 1 if word[:1].isalpha() else 1
+
+
+def fernandez_huerta(text: str) -> float:
+    """206.84 - 0.60 x syllables per 100 words - 1.02 x sentences per 100 words."""
+    words = _DC_WORD_RE.findall(text)
+    if not words:
+        return 100.0
+    count = max(1, sum(1 for _ in _SENTENCE_END_RE.finditer(text)))
+    syllables = sum(spanish_syllables(word) for word in words)
+    return 206.84 - 0.60 * (100 * syllables / len(words)) - 1.02 * (100 * count / len(words))
+
+
+def spanish_grade(text: str) -> float:
+    """Fernández-Huerta ease as a school grade, for naming the hardest sentences (a rough, monotone mapping:
+    ease 100 is grade 4, ease 60 grade 8, ease 30 grade 11)."""
+    return max(0.0, 14 - fernandez_huerta(_graded(text)) / 10)
 
 
 # --- what the rest of the site holds ---------------------------------------------------------------------------
@@ -265,15 +301,17 @@ def links_of(entry):
 
 
 class FolderView(SiteView):
-    def __init__(self, content: ContentSet):
-        self.facts = {entry.data["key"]: entry.data["value"] for entry in content.facts}
+    """One language of a content folder (its facts, answers and the links between them)."""
+
+    def __init__(self, content: ContentSet, language=ENGLISH):
+        self.facts = {entry.data["key"]: entry.data["value"] for entry in content.of("fact", language)}
         self.status, self.links = {}, {}
         slug_of = {}
-        for entry in content.faqs:
+        for entry in content.of("faq", language):
             for slug in [entry.data["slug"], *entry.data["aliases"]]:
                 self.status[slug] = entry.data["status"]
                 slug_of[slug] = entry.data["slug"]
-        for entry in content.entries():
+        for entry in (e for e in content.entries() if e.language == language):
             public = entry.kind != "faq" or entry.data["status"] == "published"
             for target in {slug_of.get(target, target) for target in links_of(entry)} - {entry.name}:
                 self.links.setdefault(target, set()).add((entry.title, public))
@@ -300,10 +338,11 @@ class _Report:
 
 def check(content: ContentSet, *, today: datetime.date, overdue=ERROR) -> list[Finding]:
     """Every editorial problem in a parsed ContentSet, sorted by file and line."""
-    view = FolderView(content)
     findings = []
-    for entry in content.entries():
-        findings += check_entry(entry, view, today=today, overdue=overdue)
+    for language in content.languages():
+        view = FolderView(content, language)
+        for entry in (e for e in content.entries() if e.language == language):
+            findings += check_entry(entry, view, today=today, overdue=overdue)
     if content.faqs and content.search is None:
         message = "search.md is missing: it lists the crisis words that make a search show the crisis help first"
         findings.append(Finding(ERROR, "search.md", None, message))
@@ -337,18 +376,33 @@ def _check_readability(report, entry, facts):
         _check_lengths(report, unit)
 
 
-def _check_reading_level(report, entry, facts, text):
-    """Flesch-Kincaid grade 8 or below and Dale-Chall under 7.0; if not, name the hardest sentences and words."""
-    grade, score = reading_grade(entry.body, facts), dale_chall(entry.body, facts)
+def reading_problems(text, language=ENGLISH):
+    """What is too hard about a text: English by Flesch-Kincaid grade and Dale-Chall score, Spanish by
+    Fernández-Huerta ease (60 or more: grade 8 or below)."""
+    graded = _graded(text)
+    if language == SPANISH:
+        ease = fernandez_huerta(graded)
+        return (
+            []
+            if ease >= MIN_SPANISH_EASE
+            else [f"scores {ease:.0f} by Fernández-Huerta (limit: {MIN_SPANISH_EASE} or more)"]
+        )
+    grade, score = text_grade(graded), dale_chall_score(graded)
     problems = []
     if grade > MAX_GRADE:
         problems.append(f"reads at grade {grade:.1f} by Flesch-Kincaid (limit {MAX_GRADE:g})")
     if score >= MAX_DALE_CHALL:
         problems.append(f"scores {score:.1f} by Dale-Chall (limit: under {MAX_DALE_CHALL:g})")
+    return problems
+
+
+def _check_reading_level(report, entry, facts, text):
+    """Grade 8 or below by the language's measures; if not, name the hardest sentences and words."""
+    problems = reading_problems(text, entry.language)
     if not problems:
         return
     hardest = "; ".join(f'line {line} "{_clip(s)}" (grade {g:.0f})' for line, g, s in hardest_sentences(entry, facts))
-    words = ", ".join(hardest_words(text))
+    words = ", ".join(hardest_words(text, language=entry.language))
     advice = (f"Hardest sentences: {hardest}." if hardest else "") + (f" Plainer words for: {words}." if words else "")
     what = "answer" if entry.kind == "faq" else "text"
     report.add(ERROR, entry.body_line, f"the {what} {' and '.join(problems)}. {advice}".strip(), "body")
@@ -385,7 +439,13 @@ def _check_summary(report, entry):
     line = entry.line_of("summary")
     if len(summary) > SUMMARY_MAX_CHARS:
         report.add(ERROR, line, f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}", "summary")
-    if word_count(summary) >= MIN_GRADED_SUMMARY_WORDS and text_grade(summary) > MAX_GRADE:
+    if word_count(summary) < MIN_GRADED_SUMMARY_WORDS:
+        return
+    if entry.language == SPANISH:
+        problem = reading_problems(summary, SPANISH)
+        if problem:
+            report.add(ERROR, line, f"the summary {problem[0]}; shorten it", "summary")
+    elif text_grade(summary) > MAX_GRADE:
         words = ", ".join(hardest_words(summary, 3))
         hint = f" (plainer words for: {words})" if words else ""
         message = f"the summary reads at grade {text_grade(summary):.1f} (limit {MAX_GRADE:g}); shorten it{hint}"
