@@ -46,6 +46,7 @@ class Camera:
     def _keep(self, name):
         path = PICTURES / f"{name}.png"
         image = Image.open(path).convert("RGB").quantize(colors=128)
+        assert len(image.getcolors()) > 16, f"{path.name} looks blank: was the page still loading?"
         image.save(path, optimize=True)
         self.written.add(path.name)
 
@@ -66,8 +67,13 @@ class Camera:
         self._keep(name)
 
 
+# The pictures leave out the admin's side menu (closed, as its « button leaves it) so the page itself has room.
+CLOSED_MENU = "localStorage.setItem('django.admin.navSidebarIsOpen', 'false')"
+
+
 def log_in(open_page, username, code=None, camera=None):
     page, recorded = open_page()
+    page.context.add_init_script(CLOSED_MENU)
     page.set_viewport_size({"width": 1100, "height": 720})
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
@@ -124,6 +130,7 @@ def test_the_guide_is_drawn_from_the_admin_as_it_is_now(open_page, real_content)
     # Approve (a clinical reviewer).
     review, _ = log_in(open_page, "dana")
     review.get_by_role("link", name="Changes waiting for review").first.click()
+    review.wait_for_url("**/admin/faq/revision/")
     camera.page(review, "review-queue")
     review.locator("#result_list tbody a", has_text=crisis.question).click()
     review.locator(".review-diff ins", has_text=ADDED).first.wait_for()
@@ -143,8 +150,10 @@ def test_the_guide_is_drawn_from_the_admin_as_it_is_now(open_page, real_content)
     # Restore an old version from History (the editor), which waits for review like any change.
     page.goto(f"/admin/faq/faq/{crisis.pk}/change/")
     page.get_by_role("link", name="History").click()
+    page.wait_for_url(f"**/admin/faq/faq/{crisis.pk}/history/")
     camera.page(page, "history")
     page.locator("#change-history tbody tr").last.get_by_role("link").click()
+    page.wait_for_url(f"**/admin/faq/faq/{crisis.pk}/history/*/")
     camera.page(page, "history-version")
     page.get_by_role("button", name="Revert").first.click()
     page.wait_for_url("**/admin/faq/revision/*/change/")
