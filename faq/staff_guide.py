@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from .rendering import RenderContext, render_markdown
 
@@ -34,6 +35,7 @@ def guide_html(text):
     return render_markdown(text, RenderContext(facts=_FactTokensAsWritten()))
 
 
+@require_safe
 def staff_guide(request):
     context = {
         **admin.site.each_context(request),
