@@ -296,6 +296,11 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
     def review_due(self, faq):
         return faq.review_due
 
+    @admin.display(description="Earlier addresses")
+    def aliases(self, faq):
+        """The field as a view-only account sees it (Django would call the reverse manager and fail)."""
+        return ", ".join(faq.aliases.values_list("slug", flat=True)) or "none"
+
     @admin.display(description="Related FAQs and earlier addresses")
     def related_and_addresses(self, version):
         links = version.links or {}
@@ -406,7 +411,7 @@ class SearchWordsAdmin(EntryAdmin):
 class RevisionAdmin(admin.ModelAdmin):
     """Changes waiting for a clinical reviewer, oldest first; each opens a review page with the differences."""
 
-    list_display = ["__str__", "action", "origin", "created_by", "updated_at", "state", "reading_grade"]
+    list_display = ["change", "what", "made_by", "source", "last_changed", "state", "reading_grade"]
     list_filter = ["state", "kind"]
     ordering = ["created_at", "pk"]
     change_form_template = "admin/faq/revision_review.html"
@@ -426,6 +431,28 @@ class RevisionAdmin(admin.ModelAdmin):
             request.GET = query
             request.META["QUERY_STRING"] = query.urlencode()
         return super().changelist_view(request, {"title": "Changes waiting for review", **(extra_context or {})})
+
+    # The columns, in the words staff use (the model's field names mean little to them).
+    @admin.display(description="Change", ordering="title")
+    def change(self, revision):
+        return str(revision)
+
+    @admin.display(description="What", ordering="action")
+    def what(self, revision):
+        return "New" if revision.object_id is None else revision.get_action_display()
+
+    @admin.display(description="Made by", ordering="created_by__username")
+    def made_by(self, revision):
+        user = revision.created_by
+        return (user.get_full_name() or user.get_username()) if user else "load_content"
+
+    @admin.display(description="From", ordering="origin")
+    def source(self, revision):
+        return revision.origin
+
+    @admin.display(description="Last changed", ordering="updated_at")
+    def last_changed(self, revision):
+        return revision.updated_at
 
     @admin.display(description="Reading grade")
     def reading_grade(self, revision):

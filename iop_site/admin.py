@@ -58,6 +58,16 @@ class StaffAdminSite(AdminSite):
     def login(self, request, extra_context=None):
         return super().login(request, {"require_2fa": settings.ADMIN_REQUIRE_2FA, **(extra_context or {})})
 
+    def get_app_list(self, request, app_label=None):
+        """Django's list, with the review queue under the name staff know it by (not the model's, "Revisions")."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                if model["object_name"] == "Revision":
+                    model["name"] = "Changes for review"
+            app["models"].sort(key=lambda model: model["name"])
+        return app_list
+
     def has_permission(self, request):
         if not super().has_permission(request):
             return False

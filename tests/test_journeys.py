@@ -1,18 +1,28 @@
-"""In Chromium, what readers and staff do: follow questions from the home page and back, search, edit an answer
-with the live preview and see the public page change. Screenshots go to artifacts/screenshots/ (not committed)."""
+"""In Chromium, what readers and staff do: follow questions from the home page and back, search; and the clinical
+sign-off: an editor changes the crisis answer, readers keep the approved one until a reviewer approves it, a change
+sent back, a file load that waits for review, the overdue list. Screenshots go to artifacts/screenshots/ (not
+committed)."""
 
+import datetime
+import io
+import json
 import re
+import shutil
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.utils import timezone
 
-from faq.models import FAQ
+from faq.editors import EDITOR_GROUP, REVIEWER_GROUP
+from faq.models import FAQ, ReviewerProfile
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pw-for-tests-only"
 MEDICARE = "does-medicare-cover-an-intensive-outpatient-program"
+CRISIS = "what-should-i-do-in-a-crisis"
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 # Pages to photograph, by name. Search joins this list with issue 5: ("search", "/search/?q=medicare").
 SCREENSHOT_PAGES = [("home", "/"), ("faq", f"/faq/{MEDICARE}/"), ("index", "/faq/"), ("search", "/search/?q=medicare")]
@@ -67,30 +77,177 @@ def test_reader_searches_and_reaches_the_answer(open_page, real_content):
     assert recorded.problems() == []
 
 
-def test_editor_changes_an_answer_sees_the_preview_and_the_public_page_changes(open_page, real_content):
-    User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
-    faq = real_content.get(slug=MEDICARE)
+# --- clinical sign-off ---------------------------------------------------------------------------------------
+
+
+def staff_member(username, first, last, group):
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    user.first_name, user.last_name = first, last
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def clinic(real_content):
+    """An editor (Erin Walsh) and a clinical reviewer (Dana Ortiz, LCSW), and the crisis answer."""
+    staff_member("erin", "Erin", "Walsh", EDITOR_GROUP)
+    dana = staff_member("dana", "Dana", "Ortiz", REVIEWER_GROUP)
+    ReviewerProfile.objects.create(user=dana, display_name="Dana Ortiz", credentials="LCSW")
+    return real_content.get(slug=CRISIS)
+
+
+def log_in(open_page, username):
     page, recorded = open_page()
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+    return page, recorded
 
-    page.get_by_role("link", name="FAQs").first.click()
-    page.get_by_role("link", name=faq.question).click()
+
+def change_answer(page, faq, sentence):
+    """From the admin's home page, find the answer in the list, add a sentence, watch the preview, save."""
+    page.get_by_role("main").get_by_role("link", name="FAQs", exact=True).click()
+    page.get_by_role("link", name=faq.question, exact=True).click()
     page.wait_for_url(f"**/admin/faq/faq/{faq.pk}/change/")
     body = page.locator("#id_body")
-    body.fill(body.input_value() + "\n\nAsk us about **Medicare Advantage plans** when you call.")
-    preview = page.locator(".markdownx-preview")
-    preview.locator("strong", has_text="Medicare Advantage plans").wait_for()
+    body.fill(body.input_value() + f"\n\n{sentence}")
+    page.locator(".markdownx-preview p", has_text=sentence).wait_for()
+    assert "Reading grade" in page.locator(".preview-grade").inner_text()
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url("**/admin/faq/faq/")
-    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    page.wait_for_url("**/admin/faq/revision/*/change/")
+    assert "Saved for review" in page.locator(".messagelist").inner_text()
 
-    page.goto(faq.get_absolute_url())
-    assert page.locator(".prose strong", has_text="Medicare Advantage plans").is_visible()
-    assert recorded.problems() == []
+
+def open_from_the_queue(page, faq):
+    page.goto("/admin/")
+    page.get_by_role("link", name="Changes waiting for review").first.click()
+    page.wait_for_url("**/admin/faq/revision/")
+    assert h1(page) == "Changes waiting for review"
+    page.locator("#result_list tbody a", has_text=faq.question).click()
+    page.wait_for_url("**/admin/faq/revision/*/change/**")
+
+
+def structured_data(page):
+    blocks = page.locator('script[type="application/ld+json"]').all_text_contents()
+    return [json.loads(block) for block in blocks]
+
+
+def test_a_change_to_the_crisis_answer_reaches_readers_only_once_a_clinical_reviewer_approves_it(open_page, clinic):
+    crisis, added = clinic, "If you are deaf or hard of hearing, you can text 988."
+    editor, editor_saw = log_in(open_page, "erin")
+    change_answer(editor, crisis, added)
+
+    reader, reader_saw = open_page()
+    reader.goto(crisis.get_absolute_url())
+    assert h1(reader) == crisis.question
+    assert reader.get_by_text(added).count() == 0
+    editor.goto(crisis.get_absolute_url())  # staff see the waiting version, marked
+    assert "Waiting for review" in editor.get_by_role("status").inner_text()
+    assert editor.locator(".prose", has_text=added).is_visible()
+
+    reviewer, reviewer_saw = log_in(open_page, "dana")
+    open_from_the_queue(reviewer, crisis)
+    assert reviewer.locator(".review-diff ins", has_text=added).first.is_visible()
+    after = reviewer.get_by_role("region", name="With this change")
+    assert after.locator("p", has_text=added).is_visible()  # rendered as readers see it, not as HTML source
+    assert "<p>" not in after.inner_text()
+    assert reviewer.get_by_role("region", name="Approved now").get_by_text(added).count() == 0
+    reviewer.get_by_label("Note (optional; kept in the history)").fill("Checked against 988's own guidance.")
+    reviewer.get_by_role("button", name="Approve and publish").click()
+    reviewer.wait_for_url("**/admin/faq/revision/")
+    assert "Approved and published" in reviewer.locator(".messagelist").inner_text()
+
+    reader.reload()
+    assert reader.locator(".prose", has_text=added).is_visible()
+    today = timezone.localdate()
+    assert (
+        reader.locator(".reviewed")
+        .inner_text()
+        .startswith(f"Reviewed by Dana Ortiz, LCSW, on {today.day} {today:%B %Y}.")
+    )
+    [page_data] = [block for block in structured_data(reader) if block.get("@type") == "FAQPage"] or [
+        structured_data(reader)[0]
+    ]
+    assert '"reviewedBy": {"@type": "Person", "name": "Dana Ortiz", "jobTitle": "LCSW"}' in json.dumps(page_data)
+    assert editor_saw.problems() == reader_saw.problems() == reviewer_saw.problems() == []
+
+
+def test_a_reviewer_sends_a_change_back_and_the_editor_reads_why_on_the_answer(open_page, clinic):
+    crisis, added = clinic, "Our phone line is a crisis line too."
+    editor, editor_saw = log_in(open_page, "erin")
+    change_answer(editor, crisis, added)
+
+    reviewer, reviewer_saw = log_in(open_page, "dana")
+    open_from_the_queue(reviewer, crisis)
+    comment = "Our phone line is not a crisis line: readers in danger must call 988 or 911. Please take this out."
+    reviewer.get_by_label("Why it goes back").fill(comment)
+    reviewer.get_by_role("button", name="Send back").click()
+    reviewer.wait_for_url("**/admin/faq/revision/")
+    assert reviewer.locator("#result_list tbody a", has_text=crisis.question).count() == 0  # no longer waiting
+
+    editor.goto("/admin/")
+    editor.get_by_role("main").get_by_role("link", name="FAQs", exact=True).click()
+    row = editor.locator("#result_list tbody tr", has_text=crisis.question)
+    assert "Sent back" in row.inner_text()
+    row.get_by_role("link", name=crisis.question).click()
+    banner = editor.locator(".signoff-banner")
+    assert banner.inner_text().startswith("Sent back by Dana Ortiz, LCSW on ")
+    assert comment in banner.inner_text()
+    assert added in editor.locator("#id_body").input_value()  # the change is kept for the editor to fix
+
+    reader, _ = open_page()
+    reader.goto(crisis.get_absolute_url())
+    assert reader.get_by_text(added).count() == 0
+    assert editor_saw.problems() == reviewer_saw.problems() == []
+
+
+def test_a_file_whose_answer_changed_but_not_its_review_stamp_waits_in_the_queue(open_page, clinic, settings, tmp_path):
+    crisis, added = clinic, "A sentence written in the file."
+    copy = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, copy)
+    path = copy / "faqs" / f"{CRISIS}.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{added}\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("load_content", path=copy, stdout=out)
+    assert (
+        f"waiting for review (the public page keeps the approved version until a reviewer approves): FAQ {CRISIS}"
+        in (out.getvalue())
+    )
+
+    reviewer, reviewer_saw = log_in(open_page, "dana")
+    open_from_the_queue(reviewer, crisis)
+    facts = reviewer.locator(".review-facts").inner_text()
+    assert f"Loaded from a file content/faqs/{CRISIS}.md by load_content" in facts
+    assert reviewer.locator(".review-diff ins", has_text=added).first.is_visible()
+    reader, _ = open_page()
+    reader.goto(crisis.get_absolute_url())
+    assert reader.get_by_text(added).count() == 0
+    assert reviewer_saw.problems() == []
+
+
+def test_an_overdue_answer_is_on_the_due_list_and_opens_for_review(open_page, clinic):
+    overdue = FAQ.objects.published().exclude(slug=CRISIS).order_by("slug").first()
+    reviewed = timezone.localdate() - datetime.timedelta(days=800)
+    FAQ.objects.filter(pk=overdue.pk).update(reviewed=reviewed, review_months=12)
+    FAQ.objects.exclude(pk=overdue.pk).update(reviewed=timezone.localdate())  # nothing else due
+    overdue.refresh_from_db()
+
+    reviewer, reviewer_saw = log_in(open_page, "dana")
+    home = reviewer.locator(".staff-home").inner_text()
+    assert "Answers due for review: 1 overdue, 0 due within 30 days" in home
+    reviewer.get_by_role("link", name="Answers due for review").click()
+    reviewer.wait_for_url("**/admin/faq/faq/due/")
+    assert reviewer.get_by_role("heading", name="Overdue (1)").is_visible()
+    row = reviewer.get_by_role("table", name="Overdue (1)").locator("tbody tr")
+    due = overdue.review_due
+    assert row.count() == 1
+    assert row.inner_text().split("\t")[:2] == [overdue.question, f"{due.day} {due:%B %Y}"]
+    row.get_by_role("link", name=overdue.question).click()
+    reviewer.wait_for_url(f"**/admin/faq/faq/{overdue.pk}/change/")
+    assert reviewer_saw.problems() == []
 
 
 @pytest.mark.parametrize("width, height", SIZES)

@@ -1,6 +1,8 @@
-// Give the admin's autocomplete boxes (select2) the accessible name of their field's label.
-// select2 builds its own combobox next to the hidden <select> and leaves it unnamed; screen readers then
-// announce an unlabelled box. This runs for the boxes on the page and for inline rows added later.
+// Make the admin's autocomplete boxes (select2) as accessible as the rest of the form.
+// select2 builds its own widgets next to the hidden <select>: it leaves the combobox and the search field of a
+// multiple choice unnamed (screen readers announce an unlabelled box), and puts its mouse-only "remove all"
+// cross straight into a list. This names them after their field's label and hides the cross from assistive
+// technology (the keyboard removes choices with Backspace). It runs for the boxes on the page and later ones.
 (function () {
   "use strict";
 
@@ -16,9 +18,15 @@
         return;
       }
       var text = labelFor(select);
-      container.querySelectorAll('[role="combobox"], [role="textbox"]').forEach(function (box) {
+      var boxes = container.querySelectorAll('[role="combobox"], [role="textbox"], [role="searchbox"]');
+      boxes.forEach(function (box) {
         if (text && !box.getAttribute("aria-label")) {
           box.setAttribute("aria-label", text);
+        }
+      });
+      container.querySelectorAll(".select2-selection__clear").forEach(function (cross) {
+        if (!cross.getAttribute("aria-hidden")) {
+          cross.setAttribute("aria-hidden", "true");
         }
       });
     });
