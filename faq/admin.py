@@ -296,11 +296,6 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
     def review_due(self, faq):
         return faq.review_due
 
-    @admin.display(description="Earlier addresses")
-    def aliases(self, faq):
-        """The field as a view-only account sees it (Django would call the reverse manager and fail)."""
-        return ", ".join(faq.aliases.values_list("slug", flat=True)) or "none"
-
     @admin.display(description="Related FAQs and earlier addresses")
     def related_and_addresses(self, version):
         links = version.links or {}
