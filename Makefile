@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup tools deploy-tools run test test-deploy fuzz bench audit lint format clean
+.PHONY: help install setup tools deploy-tools run test test-deploy guide-pictures fuzz bench audit lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ test: setup tools deploy-tools node_modules/.installed deploy/observatory/node_m
 
 test-deploy: setup deploy-tools deploy/observatory/node_modules/.installed ## Only the production front's tests: nginx, units, backups, alerts
 	$(BIN)/pytest tests/test_deploy_*.py tests/test_proxy_cache.py tests/test_backups.py tests/test_observability.py
+
+guide-pictures: install tools ## Redraw the staff guide's pictures (static/staff-guide/) from the admin as it is now
+	STAFF_GUIDE_PICTURES=static/staff-guide $(BIN)/pytest tests/test_staff_guide.py -q
 
 fuzz: install ## The no-edit-lost state machine at length (FUZZ_EXAMPLES, default 300 sequences of 30 steps)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_no_edit_lost.py -p no:cacheprovider -q
