@@ -20,7 +20,8 @@ $(BIN)/.installed: requirements.txt
 
 install: $(BIN)/.installed ## Create .venv and install the pinned requirements
 
-setup: install ## Migrate the database, load content/, collect static files
+setup: install ## Compile the Spanish interface text, migrate the database, load content/, collect static files
+	$(LOCAL) $(PY) manage.py compile_translations
 	$(LOCAL) $(PY) manage.py migrate --noinput
 	@# Exit code 3 means conflicts were reported and left alone: still serve the site.
 	$(LOCAL) $(PY) manage.py load_content || [ $$? -eq 3 ]

@@ -7,7 +7,7 @@ Every write goes through the content lock, the entry rules (faq/forms.py, faq/va
 import contextlib
 import datetime
 import difflib
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -28,11 +28,13 @@ from .content import parse
 from .entries import MODELS
 from .forms import SAVE_WAIT_SECONDS, entry_form
 from .history import BOOKKEEPING
-from .kinds import ENGLISH, KINDS, LANGUAGES
+from .kinds import ENGLISH, KINDS, LANGUAGE_NAMES, LANGUAGES
 from .locking import Busy, lock_content
 from .models import FAQ, Fact, ReviewerProfile, Revision, SearchWords, SiteInfo, Topic, current_render_context
 from .quality import DUE_SOON_DAYS
 from .rendering import RenderError, render_markdown
+from .translations import TRANSLATED_MODELS, is_behind, originals_of, translation_in
+from .translations import states as states_of
 
 
 def _lock_if_possible():
@@ -131,7 +133,64 @@ class EntryAdmin(SimpleHistoryAdmin):
             context["last_sent_back"] = (
                 Revision.objects.of(self.kind_name, obj.pk).filter(state=Revision.State.SENT_BACK).last()
             )
+            context["translations"] = self._translation_notes(obj)
         return context
+
+    def _translation_notes(self, obj):
+        """For the top of an entry's page: its translations (or the English it translates), whether each is
+        behind, and a link to add a missing translation."""
+        if self.kind_name not in TRANSLATED_MODELS:
+            return []
+        notes = []
+        if obj.language != ENGLISH:
+            original = originals_of(self.kind_name, [obj])[obj.pk]
+            if original is not None:
+                notes.append(_note(original, "Translates", behind=is_behind(obj, original), opts=self.opts))
+            return notes
+        for language in LANGUAGES[1:]:
+            translation = translation_in(self.kind_name, obj, language)
+            if translation is None:
+                add = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+                query = f"?language={language}" + (f"&translation_of={obj.slug}" if hasattr(obj, "slug") else "")
+                if self.kind_name == "fact":
+                    query += f"&key={obj.key}"
+                notes.append({"label": f"No {LANGUAGE_NAMES[language]} translation yet", "add_url": add + query})
+            else:
+                notes.append(_note(translation, f"{LANGUAGE_NAMES[language].capitalize()} translation",
+                                   behind=is_behind(translation, obj), opts=self.opts))  # fmt: skip
+        return notes
+
+    # --- the list: language and translation state ------------------------------------------------------------
+
+    def get_list_display(self, request):
+        if self.kind_name not in TRANSLATED_MODELS:
+            return super().get_list_display(request)
+        return [*super().get_list_display(request), "language", "translation_state"]
+
+    def get_list_filter(self, request):
+        if self.kind_name not in TRANSLATED_MODELS:
+            return super().get_list_filter(request)
+        return [*super().get_list_filter(request), "language", TranslationFilter]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.kind_name in ("faq", "topic"):
+            return queryset.select_related("translation_of").prefetch_related("translations")
+        return queryset
+
+    @admin.display(description="Translation")
+    def translation_state(self, obj):
+        """A translation: behind or up to date. An English entry: the state of its translations."""
+        if obj.language != ENGLISH:
+            return "Behind the English" if is_behind(obj, originals_of(self.kind_name, [obj])[obj.pk]) else "Up to date"
+        states = []
+        for language in LANGUAGES[1:]:
+            translation = translation_in(self.kind_name, obj, language)
+            if translation is None:
+                states.append("not translated")
+            else:
+                states.append("translation behind" if is_behind(translation, obj) else "translated")
+        return "; ".join(states).capitalize()
 
     def save_form(self, request, form, change):
         return form.live or self.model()
@@ -332,7 +391,8 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
         if not request.path.endswith("/autocomplete/"):
             return queryset, distinct
-        editing = _faq_being_edited(request)
+        editing, language = _faq_being_edited(request)
+        queryset = queryset.filter(language=language)  # related FAQs are in the edited answer's language
         if editing is not None:
             queryset = queryset.exclude(pk=editing)
         term = search_term.strip()
@@ -350,21 +410,53 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
         return queryset, distinct
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    """Translations behind their English entry (the translation_status report, in the list)."""
+
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [("behind", "Behind the English"), ("current", "Up to date")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("behind", "current"):
+            return queryset
+        kind_name = model_admin_kind(queryset.model)
+        behind = {state.row.pk for state in states_of([kind_name], with_since=False) if state.behind}
+        translations = queryset.exclude(language=ENGLISH)
+        return translations.filter(pk__in=behind) if self.value() == "behind" else translations.exclude(pk__in=behind)
+
+
+def model_admin_kind(model):
+    return next(name for name, candidate in TRANSLATED_MODELS.items() if candidate is model)
+
+
+def _note(row, label, *, behind, opts):
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+    return {"label": label, "row": row, "url": url, "behind": behind}
+
+
 def _days(number):
     return datetime.timedelta(days=number)
 
 
 def _faq_being_edited(request):
-    """The FAQ whose change page asked (the picker's requests come from it), so it is not offered to itself."""
-    referer = request.headers.get("Referer", "")
+    """(pk, language) of the FAQ whose page asked (the picker's requests come from it), so it is not offered to
+    itself and only answers in its language are; (None, the language asked for) on an add page."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    asked = parse_qs(referer.query).get("language", [ENGLISH])[0]
+    language = asked if asked in LANGUAGES else ENGLISH
     try:
-        match = resolve(urlsplit(referer).path)
+        match = resolve(referer.path)
     except Exception:  # any address that is not one of ours
-        return None
-    if match.url_name == "faq_faq_change":
-        object_id = match.kwargs.get("object_id", "")
-        return int(object_id) if str(object_id).isdigit() else None
-    return None
+        return None, language
+    object_id = str(match.kwargs.get("object_id", "")) if match.url_name == "faq_faq_change" else ""
+    if object_id.isdigit():
+        row = FAQ.objects.filter(pk=object_id).values_list("pk", "language").first()
+        if row is not None:
+            return row
+    return None, language
 
 
 @admin.register(Topic)

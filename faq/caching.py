@@ -179,7 +179,7 @@ def _set(breaker, key, value):
 # left out of the key (the page is the same without it), so `/?x=<random>` is served the one cached home page
 # instead of filling the cache. A value that is not a plain page number (or past MAX_CACHED_PAGE: a made-up
 # number shows the last page) is served fresh and not stored. The value 1 is the same page as no value.
-CACHED_QUERY_PARAMETERS = {"faq:topic": "page", "faq:sitemap": "p"}
+CACHED_QUERY_PARAMETERS = {"faq:topic": "page", "sitemap": "p"}
 MAX_CACHED_PAGE = 100
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
 

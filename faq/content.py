@@ -318,6 +318,20 @@ def split_front_matter(source: str, path: str):
     return "\n".join(lines[1:closing]), 2, "\n".join(lines[closing + 1 :]), body_line
 
 
+def with_front_matter_line(source: str, path: str, name: str, value: str) -> str:
+    """The file's text with one front-matter field set to a plain value (its line replaced, or added before the
+    closing '---'), every other line as the writer left it."""
+    split_front_matter(source, path)  # the same errors as parsing for a file with no front matter
+    lines = source.split("\n")
+    closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+    line = f"{name}: {value}"
+    for number in range(1, closing):
+        if re.match(rf"{re.escape(name)}[ \t]*:", lines[number]):
+            lines[number] = line
+            return "\n".join(lines)
+    return "\n".join([*lines[:closing], line, *lines[closing:]])
+
+
 def parse(raw: bytes, path: str, kind: str, language: str = ENGLISH) -> Entry:
     """Parse one file's bytes into an Entry of the given kind and language, or raise ContentError."""
     front, front_line, body, body_line = split_front_matter(decode(raw, path), path)

@@ -16,12 +16,12 @@ from django.utils.html import format_html
 from simple_history.models import to_historic
 
 from . import signoff, validation
-from .content import ContentError, dump, fingerprint, from_values, source_fingerprint
+from .content import ContentError, dump, fingerprint, from_values
 from .entries import MODELS, Links, entry_of, original_of
 from .kinds import ENGLISH, KINDS, normalise
 from .loading import diff
 from .locking import Busy, lock_content
-from .models import FAQ, Revision, Topic
+from .models import FAQ, Revision, Topic, source_fingerprint_of
 
 # How long a save waits for a content load or export to finish before asking staff to press Save again.
 SAVE_WAIT_SECONDS = 20
@@ -199,7 +199,7 @@ class EntryForm(forms.ModelForm):
         if not cleaned.get("matches_english"):
             return self.live.translated_from if self.live is not None else ""
         original = original_of(self.kind_name, cleaned)
-        return source_fingerprint(entry_of(original)) if original is not None else ""
+        return source_fingerprint_of(original) if original is not None else ""
 
     def stamp(self):
         """The review stamp an entry keeps until a reviewer approves it: the live one, or today for a new one."""

@@ -24,6 +24,7 @@ from django.db import (
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import resolve_url
 from django.template import loader
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
@@ -194,3 +195,22 @@ def _logged(response):
     """Mark a response whose cause was logged above, so Django's request log does not add a line of its own."""
     response._has_been_logged = True
     return response
+
+
+class ReaderLanguageMiddleware:
+    """Spanish for addresses under /es/, English for every other: from the address alone, so a page never
+    changes language by the browser's settings, a cookie or a redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = "es" if request.path_info == "/es" or request.path_info.startswith("/es/") else "en"
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.setdefault("Content-Language", language)
+        return response

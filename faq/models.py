@@ -4,13 +4,14 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from . import kinds
+from .content import Entry, source_fingerprint
 from .rendering import RenderContext, render_markdown
 
 
@@ -123,7 +124,23 @@ class FAQQuerySet(models.QuerySet):
         return self.filter(status=FAQ.Status.PUBLISHED)
 
     def for_page(self):
-        return self.select_related("topic")
+        return self.select_related("topic", "translation_of").with_twins()
+
+    def with_twins(self):
+        """Each FAQ's twin in the other language that readers can see, in the same query: `twin_slug` and
+        `twin_changed_at` of an English answer's published translation, or of a translation's published English
+        answer (None if there is none)."""
+        published = FAQ.objects.published()
+        translation_ = published.filter(translation_of=OuterRef("pk")).order_by("pk")
+        original = published.filter(pk=OuterRef("translation_of"))
+
+        def pick(name):
+            return Case(
+                When(language=Language.ENGLISH, then=Subquery(translation_.values(name)[:1])),
+                default=Subquery(original.values(name)[:1]),
+            )
+
+        return self.annotate(twin_slug=pick("slug"), twin_changed_at=pick("content_changed_at"))
 
     def for_lists(self):
         return self.only("question", "slug", "language", "summary", "topic_id", "order", "content_changed_at")
@@ -152,6 +169,7 @@ class FAQ(Synced, Translatable):
     reviewed = models.DateField(help_text=_help(kinds.FAQ, "reviewed"))
     reviewer = models.CharField(max_length=200, blank=True, help_text=_help(kinds.FAQ, "reviewer"))
     review_months = models.PositiveSmallIntegerField(default=12, help_text=_help(kinds.FAQ, "review_months"))
+    translator = models.CharField(max_length=200, blank=True, help_text=_help(kinds.FAQ, "translator"))
     sources = models.JSONField(default=list, blank=True, help_text=_help(kinds.FAQ, "sources"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     body = MarkdownxField("answer", help_text=kinds.FAQ.body_help)
@@ -209,6 +227,24 @@ class FAQ(Synced, Translatable):
             return False
         self.content_hash, self.content_changed_at = new_hash, timezone.now()
         return True
+
+    def twin(self):
+        """The same answer in the other language, if readers can see it (an English answer's published
+        translation, or the English answer a translation translates), as an unsaved FAQ with its slug, language
+        and content_changed_at; from the `with_twins()` annotation when the row came with it."""
+        if not hasattr(self, "twin_slug"):
+            row = FAQ.objects.filter(pk=self.pk).with_twins().values("twin_slug", "twin_changed_at").first() or {}
+            self.twin_slug, self.twin_changed_at = row.get("twin_slug"), row.get("twin_changed_at")
+        if not self.twin_slug:
+            return None
+        other = Language.SPANISH if self.language == Language.ENGLISH else Language.ENGLISH
+        return FAQ(slug=self.twin_slug, language=other, content_changed_at=self.twin_changed_at)
+
+    def translation_behind(self):
+        """True for a translation whose English answer has said something else since it was translated."""
+        if self.language == Language.ENGLISH or self.translation_of is None:
+            return False
+        return self.translated_from != source_fingerprint_of(self.translation_of)
 
     def related_for_page(self, limit=5):
         """The explicit related FAQs in their order, then others from the same topic: published, never self.
@@ -450,6 +486,14 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.who}"
+
+
+def source_fingerprint_of(row, kind_name=None):
+    """What a row says (the fields a reviewer signs off, and its body), hashed as faq.content.source_fingerprint
+    hashes an entry: from the row alone, no query. A historical version of a row needs its kind's name."""
+    kind = kinds.KINDS[kind_name or {Topic: "topic", Fact: "fact", FAQ: "faq", SiteInfo: "site"}[type(row)]]
+    said = {f.name: getattr(row, f.name) for f in kind.fields_for(row.language) if f.reviewed and not f.stamp}
+    return source_fingerprint(Entry(kind.name, "", said, getattr(row, "body", ""), language=row.language))
 
 
 # --- rendering against what is in the database ---------------------------------------------------------------

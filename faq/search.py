@@ -69,43 +69,50 @@ class SearchResult:
     crisis_answer: FAQ | None = None
 
 
-def search(raw_query, limit=RESULT_LIMIT):
-    """Published FAQs matching the query: question matches first, then by relevance, with highlights; and, if
-    the query says the reader may be in danger, the crisis help and the crisis answer before anything else."""
+def search(raw_query, limit=RESULT_LIMIT, language="en"):
+    """Published FAQs in the language matching the query: question matches first, then by relevance, with
+    highlights; and, if the query says the reader may be in danger (in any language), the crisis help and the
+    crisis answer (its translation where there is one) before anything else."""
     query = clean_query(raw_query)
     words = SearchWords.objects.first()
     result = SearchResult(query=query, terms=search_terms(query))
     result.crisis = CrisisWords.of(words.crisis_terms if words else ()).found_in(query)
     if result.crisis and words:
-        result.crisis_answer = FAQ.objects.published().for_search().filter(slug=words.crisis_answer).first()
+        result.crisis_answer = _crisis_answer(words.crisis_answer, language)
     result.groups = groups(result.terms, parse_synonyms(words.synonyms if words else ()))
     if result.terms:
-        _find(result, limit)
+        _find(result, limit, FAQ.objects.published().filter(language=language))
     return result
 
 
-def _find(result, limit):
+def _crisis_answer(slug, language):
+    answers = FAQ.objects.published().for_search()
+    english = answers.filter(language="en", slug=slug)
+    if language != "en":
+        translated = answers.filter(language=language, translation_of__in=english.values("pk")).first()
+        if translated is not None:
+            return translated
+    return english.first()
+
+
+def _find(result, limit, visible):
     backend = _backend()
-    ranked = backend.ranked(result.groups, any_word=False, limit=limit + 1)
+    ranked = backend.ranked(result.groups, visible, any_word=False, limit=limit + 1)
     if not ranked and len(result.groups) > 1:
         result.all_words = False
-        ranked = backend.ranked(result.groups, any_word=True, limit=limit + 1)
+        ranked = backend.ranked(result.groups, visible, any_word=True, limit=limit + 1)
     result.more = len(ranked) > limit
     ranked = ranked[:limit]
     if not ranked:
         return
     ids = [faq_id for faq_id, _ in ranked]
     marks = backend.highlights(result.groups, ids, any_word=not result.all_words)
-    faqs = FAQ.objects.published().for_search().order_by().in_bulk(ids)
+    faqs = visible.for_search().order_by().in_bulk(ids)
     for faq_id, in_question in ranked:
         if faq_id in faqs and faq_id in marks:
             question, summary, excerpt = marks[faq_id]
             excerpt = marked(excerpt) if START in excerpt else ""
             result.hits.append(Hit(faqs[faq_id], marked(question), marked(summary), excerpt, bool(in_question)))
-
-
-def _published_ids_sql():
-    return FAQ.objects.published().order_by().values("id").query.sql_with_params()
 
 
 # SQL below is put together from fixed fragments and Django's own SQL for published(); every value from a
@@ -123,15 +130,16 @@ class _SQLite:
             return " OR ".join(f'"{word}"' for group in groups for word in group)
         return " AND ".join("(" + " OR ".join(f'"{word}"' for word in group) + ")" for group in groups)
 
-    def ranked(self, groups, any_word, limit):
-        """Rank the matches, then check visibility for the best WINDOW of them (all of them if drafts crowd it).
+    def ranked(self, groups, visible, any_word, limit):
+        """Rank the matches, then check visibility (published, in the page's language) for the best WINDOW of them
+        (all of them if drafts or the other language crowd it).
 
         Checking published() per match in rank order keeps rare words fast; filtering 10,000 rows first would
         cost every query a scan, and letting SQLite drive the MATCH from published rows took seconds.
         """
         expression = self.match(groups, any_word)
         visible_sql, visible_params = (
-            FAQ.objects.published().filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
+            visible.filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
         )
         sql = (
             f"SELECT top.id, top.in_question, EXISTS ({visible_sql}) FROM ("
@@ -145,11 +153,11 @@ class _SQLite:
             params = [*visible_params, f"{{question}} : ({expression})", expression]
             cursor.execute(sql, [*params, window])
             rows = cursor.fetchall()
-            visible = [(faq_id, in_question) for faq_id, in_question, shown in rows if shown]
-            if len(visible) < limit and len(rows) == window:
+            found = [(faq_id, in_question) for faq_id, in_question, shown in rows if shown]
+            if len(found) < limit and len(rows) == window:
                 cursor.execute(sql, [*params, -1])
-                visible = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
-        return visible[:limit]
+                found = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
+        return found[:limit]
 
     def highlights(self, groups, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
@@ -193,9 +201,9 @@ class _PostgreSQL:
         sql = " && ".join("(" + " || ".join([word] * len(group)) + ")" for group in groups)
         return f"({sql})", [w for group in groups for w in group]
 
-    def ranked(self, groups, any_word, limit):
+    def ranked(self, groups, visible, any_word, limit):
         tsquery, query_params = self.tsquery(groups, any_word)
-        published_sql, published_params = _published_ids_sql()
+        published_sql, published_params = visible.order_by().values("id").query.sql_with_params()
         sql = (
             "SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
             f"FROM faq_search s, (SELECT {tsquery} AS query) AS q "

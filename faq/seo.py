@@ -5,11 +5,16 @@ them the way Django's json_script does.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .rendering import html_to_text
 
 CONTEXT = "https://schema.org"
-PROGRAM_NAME = "Intensive outpatient program (IOP) for adult mental health"
+PROGRAM_NAME = _("Intensive outpatient program (IOP) for adult mental health")
+
+
+# schema.org's inLanguage, per page language.
+IN_LANGUAGE = {"en": "en-US", "es": "es-US"}
 
 
 def absolute(path):
@@ -51,26 +56,26 @@ def graph(*nodes):
     return {"@context": CONTEXT, "@graph": [node for node in nodes if node]}
 
 
-def home_data(site, page_url):
+def home_data(site, page_url, language="en"):
     website = {
         "@type": "WebSite",
         "@id": absolute("/#website"),
-        "url": page_url,
+        "url": absolute("/"),
         "name": site.name if site else PROGRAM_NAME,
-        "inLanguage": "en-US",
+        "inLanguage": [IN_LANGUAGE[code] for code in IN_LANGUAGE],
     }
     if site:
         website["publisher"] = {"@id": clinic_id()}
     return graph(website, clinic(site) if site else None)
 
 
-def index_data(site, crumbs, page_url):
+def index_data(site, crumbs, page_url, language="en"):
     page = {
         "@type": "CollectionPage",
         "@id": page_url + "#webpage",
         "url": page_url,
         "name": crumbs[-1]["title"],
-        "inLanguage": "en-US",
+        "inLanguage": IN_LANGUAGE[language],
         "breadcrumb": {"@id": page_url + "#breadcrumb"},
     }
     return graph(page, breadcrumb_list(crumbs, page_url), clinic(site) if site else None)
@@ -81,15 +86,16 @@ def answer_text(faq):
     return html_to_text(faq.body_html)
 
 
-def faq_data(faq, site, crumbs, page_url):
-    """MedicalWebPage, FAQPage (this FAQ's one Question), BreadcrumbList and the clinic, for an FAQ's own page."""
+def faq_data(faq, site, crumbs, page_url, twin=None):
+    """MedicalWebPage, FAQPage (this FAQ's one Question), BreadcrumbList and the clinic, for an FAQ's own page; a
+    translation names the page it translates (translationOfWork), an original its translation (workTranslation)."""
     page = {
         "@type": "MedicalWebPage",
         "@id": page_url + "#webpage",
         "url": page_url,
         "name": faq.question,
         "description": faq.summary,
-        "inLanguage": "en-US",
+        "inLanguage": IN_LANGUAGE[faq.language],
         "lastReviewed": faq.reviewed.isoformat(),
         "about": {"@type": "MedicalTherapy", "name": PROGRAM_NAME},
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient", "suggestedMinAge": 18},
@@ -102,11 +108,15 @@ def faq_data(faq, site, crumbs, page_url):
         page["publisher"] = {"@id": clinic_id()}
     if faq.sources:
         page["citation"] = [source["url"] for source in faq.sources]
+    if twin is not None:
+        link = "workTranslation" if faq.language == "en" else "translationOfWork"
+        page[link] = {"@id": absolute(twin.get_absolute_url()) + "#webpage"}
     faq_page = {
         "@type": "FAQPage",
         "@id": page_url + "#faq",
         "url": page_url,
         "name": faq.question,
+        "inLanguage": IN_LANGUAGE[faq.language],
         "mainEntity": {
             "@type": "Question",
             "name": faq.question,

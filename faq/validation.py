@@ -18,7 +18,7 @@ from django.utils import timezone
 from . import quality
 from .content import Entry, Problem, references
 from .entries import MODELS, entry_of, kind_of
-from .kinds import FAQ_LINK_RE, KINDS, is_public
+from .kinds import ENGLISH, FAQ_LINK_RE, KINDS, is_public
 from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
 from .quality import ERROR
 
@@ -51,8 +51,9 @@ def addresses_of(faq):
     return {faq.slug, *faq.aliases.values_list("slug", flat=True)}
 
 
-def texts_linking_to(addresses, *, exclude=None):
-    """Rows whose text (a body, or a fact's value) links to any of these addresses; `exclude` is left out."""
+def texts_linking_to(addresses, language, *, exclude=None):
+    """Rows in a language whose text (a body, or a fact's value) links to any of these addresses (that language's
+    FAQ addresses); `exclude` is left out."""
     addresses = set(addresses)
     for model in MODELS_WITH_BODIES if addresses else ():
         query = Q()
@@ -60,18 +61,19 @@ def texts_linking_to(addresses, *, exclude=None):
             query |= Q(body__contains=f"faq:{address}")
             if model is Fact:
                 query |= Q(value__contains=f"faq:{address}")
-        for obj in model.objects.filter(query):
+        for obj in model.objects.filter(query, language=language):
             text = obj.body + (obj.value if model is Fact else "")
             if not _same_row(obj, exclude) and {m.group(1) for m in FAQ_LINK_RE.finditer(text)} & addresses:
                 yield obj
 
 
-def rows_using_fact(key, *, exclude=None):
+def rows_using_fact(key, language, *, exclude=None):
+    """Rows in a language whose body shows this fact (that language's value of it)."""
     token = r"\{\{[ \t]*fact:[ \t]*" + re.escape(key) + r"[ \t]*\}\}"
     return [
         obj
         for model in MODELS_WITH_BODIES
-        for obj in model.objects.filter(body__regex=token)
+        for obj in model.objects.filter(body__regex=token, language=language)
         if not _same_row(obj, exclude)
     ]
 
@@ -94,12 +96,13 @@ class DatabaseView(quality.SiteView):
 
     def __init__(self, entry: Entry, obj, also_listed_on=()):
         self.entry, self.obj, self.also_listed_on = entry, obj, set(also_listed_on)
-        self.facts = dict(Fact.objects.values_list("key", "value"))
+        self.language = language = entry.language
+        self.facts = dict(Fact.objects.filter(language=language).values_list("key", "value"))
         if entry.kind == "fact":
             self.facts.pop(getattr(obj, "key", None), None)
             self.facts[entry.data["key"]] = entry.data["value"]
-        self.statuses = dict(FAQ.objects.values_list("slug", "status"))
-        self.statuses.update(Alias.objects.values_list("slug", "faq__status"))
+        self.statuses = dict(FAQ.objects.filter(language=language).values_list("slug", "status"))
+        self.statuses.update(Alias.objects.filter(language=language).values_list("slug", "faq__status"))
         if entry.kind == "faq":
             for slug in addresses_of(obj) if obj is not None else ():
                 self.statuses.pop(slug, None)
@@ -114,13 +117,14 @@ class DatabaseView(quality.SiteView):
     def linked_from(self, slug):
         """(page or fact, whether readers see it) for everything that would link to this FAQ after the change."""
         target, addresses = self._target(slug)
-        found = {(str(obj), _is_public(obj)) for obj in texts_linking_to(addresses, exclude=self.obj)}
+        found = {(str(obj), _is_public(obj)) for obj in texts_linking_to(addresses, self.language, exclude=self.obj)}
         if target is not None:
             listing = RelatedFAQ.objects.filter(target=target)
             if isinstance(self.obj, FAQ):  # the edited FAQ's own list is the entry's, counted below
                 listing = listing.exclude(faq_id=self.obj.pk)
             found |= {(q, s == "published") for q, s in listing.values_list("faq__question", "faq__status")}
-        listed = FAQ.objects.filter(slug__in=self.also_listed_on).values_list("question", "status")
+        listed = FAQ.objects.filter(language=self.language, slug__in=self.also_listed_on)
+        listed = listed.values_list("question", "status")
         found |= {(question, status == "published") for question, status in listed}
         if _faq_links(self.entry) & addresses and not self.own_addresses() & addresses:
             found.add((self.entry.title, is_public(self.entry)))
@@ -132,7 +136,8 @@ class DatabaseView(quality.SiteView):
             target = self.obj if isinstance(self.obj, FAQ) else None
             addresses = self.own_addresses()
         else:
-            target = FAQ.objects.filter(Q(slug=slug) | Q(aliases__slug=slug)).first()
+            named = Q(slug=slug) | Q(aliases__slug=slug)
+            target = FAQ.objects.filter(named, language=self.language).first()
             addresses = {slug}
         return target, addresses | (addresses_of(target) if target is not None else set())
 
@@ -147,6 +152,7 @@ def problems(entry: Entry, obj, *, also_listed_on=(), stamped_on_approval=True) 
     """
     found = Found()
     _check_identity(found, entry, obj)
+    _check_translation(found, entry, obj)
     _check_references(found, entry, obj)
     _check_what_others_lose(found, entry, obj)
     view = DatabaseView(entry, obj, also_listed_on)
@@ -159,13 +165,15 @@ def problems(entry: Entry, obj, *, also_listed_on=(), stamped_on_approval=True) 
 
 def _check_identity(found, entry, obj):
     """The slug or key is this entry's alone; an FAQ's earlier addresses are nobody else's."""
-    if not KINDS[entry.kind].key:  # a kind with one entry
-        if obj is None and MODELS[entry.kind].objects.exists():
+    model = MODELS[entry.kind]
+    translatable = any(f.name == "language" for f in model._meta.get_fields())
+    in_language = model.objects.filter(language=entry.language) if translatable else model.objects.all()
+    if not KINDS[entry.kind].key:  # a kind with one entry per language
+        if obj is None and in_language.exists():
             found.error("", f"the {KINDS[entry.kind].label} already exists; change it instead of adding another")
         return
-    model = {"faq": FAQ, "topic": Topic, "fact": Fact}[entry.kind]
-    key = "key" if entry.kind == "fact" else "slug"
-    others = model.objects.exclude(pk=obj.pk) if obj is not None else model.objects.all()
+    key = KINDS[entry.kind].key
+    others = in_language.exclude(pk=obj.pk) if obj is not None else in_language
     if others.filter(**{key: entry.data[key]}).exists():
         label = "FAQ" if entry.kind == "faq" else entry.kind
         found.error(key, f"another {label} already uses “{entry.data[key]}”")
@@ -174,7 +182,8 @@ def _check_identity(found, entry, obj):
 
 
 def _check_addresses(found, entry, obj, other_faqs):
-    aliases = Alias.objects.exclude(faq=obj) if obj is not None else Alias.objects.all()
+    aliases = Alias.objects.filter(language=entry.language)
+    aliases = aliases.exclude(faq=obj) if obj is not None else aliases
     if aliases.filter(slug=entry.data["slug"]).exists():
         found.error("slug", "another FAQ used this address before (it redirects there); choose another")
     taken = set(other_faqs.filter(slug__in=entry.data["aliases"]).values_list("slug", flat=True))
@@ -199,9 +208,10 @@ def _check_references(found, entry, obj):
 
 
 def _check_topic_and_related(found, entry):
-    if not Topic.objects.filter(slug=entry.data["topic"]).exists():
+    if not Topic.objects.filter(language=entry.language, slug=entry.data["topic"]).exists():
         found.error("topic", f"topic “{entry.data['topic']}” does not exist")
-    real = set(FAQ.objects.filter(slug__in=entry.data["related"]).values_list("slug", flat=True))
+    faqs = FAQ.objects.filter(language=entry.language, slug__in=entry.data["related"])
+    real = set(faqs.values_list("slug", flat=True))
     missing = [slug for slug in entry.data["related"] if slug not in real and slug != entry.data["slug"]]
     if missing:
         found.error("related", f"these related FAQs do not exist: {', '.join(missing)}")
@@ -212,14 +222,17 @@ def _check_what_others_lose(found, entry, obj):
     if obj is None:
         return
     if entry.kind == "fact" and obj.key != entry.data["key"]:
-        users = rows_using_fact(obj.key, exclude=obj)
+        users = rows_using_fact(obj.key, obj.language, exclude=obj)
         if users:
             found.error(
                 "key", f"these still use {{{{ fact:{obj.key} }}}}; change them first: {_names(map(str, users))}"
             )
+        translated = _translations_of(obj)
+        if translated:
+            found.error("key", f"{_names(map(str, translated))} translates this fact by its key; change it first")
     if entry.kind == "faq":
         dropped = addresses_of(obj) - {entry.data["slug"], *entry.data["aliases"]}
-        users = [str(user) for user in texts_linking_to(dropped, exclude=obj)]
+        users = [str(user) for user in texts_linking_to(dropped, obj.language, exclude=obj)]
         if users:
             found.error(
                 "aliases",
@@ -252,19 +265,62 @@ def deletion_problems(obj) -> Found:
     if kind == "faq":
         _faq_deletion_problems(found, obj)
     elif kind == "fact":
-        users = rows_using_fact(obj.key, exclude=obj)
+        users = rows_using_fact(obj.key, obj.language, exclude=obj)
         if users:
             found.error("", f"{_names(map(str, users))} use {{{{ fact:{obj.key} }}}}; change them first")
     elif kind == "topic" and obj.faqs.exists():
         found.error("", f"{obj.faqs.count()} FAQ(s) are in this topic; move them to another topic first")
-    elif not KINDS[kind].key:
+    elif not KINDS[kind].key and getattr(obj, "language", ENGLISH) == ENGLISH:
         found.error("", f"the {KINDS[kind].label} cannot be deleted; change it instead")
+    translated = _translations_of(obj)
+    if translated:
+        found.error("", f"{_names(map(str, translated))} translates it; delete that translation first")
     return found
+
+
+# --- translations ------------------------------------------------------------------------------------------------
+
+
+def _translations_of(obj):
+    """The rows that translate an English row (by the translation_of link, or a fact by its key)."""
+    if getattr(obj, "language", ENGLISH) != ENGLISH:
+        return []
+    if isinstance(obj, Fact):
+        return list(Fact.objects.filter(key=obj.key).exclude(language=ENGLISH))
+    if isinstance(obj, (FAQ, Topic)):
+        return list(obj.translations.all())
+    return []
+
+
+def _check_translation(found, entry, obj):
+    """A translation names an English entry that exists and that nothing else in its language translates; an
+    answer sits in the translation of its English answer's topic; a fact translates an English fact by its key
+    (the same rules the files follow, faq/content.py)."""
+    if entry.language == ENGLISH:
+        return
+    if entry.kind == "fact" and not Fact.objects.filter(language=ENGLISH, key=entry.data["key"]).exists():
+        found.error("key", f"there is no English fact “{entry.data['key']}” to translate; use the English key")
+    if entry.kind not in ("faq", "topic"):
+        return
+    model = MODELS[entry.kind]
+    name = entry.data["translation_of"]
+    original = model.objects.filter(language=ENGLISH, slug=name).first()
+    if original is None:
+        found.error("translation_of", f"“{name}” is not an English {KINDS[entry.kind].label}")
+        return
+    others = model.objects.filter(language=entry.language, translation_of=original)
+    other = (others.exclude(pk=obj.pk) if obj is not None else others).first()
+    if other is not None:
+        found.error("translation_of", f"“{other}” already translates “{original}”; change that one instead")
+    if entry.kind == "faq":
+        topic = Topic.objects.filter(language=entry.language, slug=entry.data["topic"]).first()
+        if topic is not None and topic.translation_of_id != original.topic_id:
+            found.error("topic", f"“{original}” is in “{original.topic}”; choose the translation of that topic")
 
 
 def _faq_deletion_problems(found, faq):
     addresses = addresses_of(faq)
-    users = [str(user) for user in texts_linking_to(addresses, exclude=faq)]
+    users = [str(user) for user in texts_linking_to(addresses, faq.language, exclude=faq)]
     if users:
         found.error("", f"{_names(users)} link to it in their text; change those links first")
     for other in FAQ.objects.published().filter(related_links__target=faq).exclude(pk=faq.pk):

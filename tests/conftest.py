@@ -94,6 +94,45 @@ def site_content(content_dir, write):
     return content_dir
 
 
+def spanish_faq_text(slug, translates, *, related, body, question=None, extra="", reviewed="2026-11-20"):
+    """A Spanish FAQ file in content/es/faqs/ that translates the English FAQ `translates`."""
+    related_yaml = "".join(f"\n- {r}" for r in related)
+    return (
+        f"---\nquestion: {question or '¿Qué es ' + slug + '?'}\nslug: {slug}\ntranslation_of: {translates}\n"
+        f"summary: Un resumen corto de {slug}.\ntopic: basicos\nrelated:{related_yaml}\norder: 10\n"
+        f"reviewed: {reviewed}\n{SOURCE_AND_REVIEWER}{extra}---\n\n{body}\n"
+    )
+
+
+@pytest.fixture
+def spanish_content(site_content, write):
+    """site_content with a Spanish translation of each topic, answer and the site file and of one fact (the other
+    shows in English), each stamped as matching the English (`translation_status --stamp`, as a writer would),
+    passing every content check."""
+    write("es/topics/basicos.md", "---\nslug: basicos\ntranslation_of: basics\ntitle: Lo básico\n"
+          "description: Lo que hay que saber.\norder: 1\n---\n")  # fmt: skip
+    write("es/facts/weekly-hours.md", "---\nkey: weekly-hours\nlabel: Horas\nvalue: de 9 a 19 horas por semana\n"
+          "order: 1\n---\n")  # fmt: skip
+    write("es/faqs/alfa.md", spanish_faq_text("alfa", "alpha", related=["beta", "gama"],
+          body="Alfa toma {{ fact:weekly-hours }}. Vea [beta](faq:beta)."))  # fmt: skip
+    write("es/faqs/beta.md", spanish_faq_text("beta", "beta", related=["alfa", "gama"], body="Vea [alfa](faq:alfa)."))
+    write("es/faqs/gama.md", spanish_faq_text("gama", "gamma", related=["alfa", "beta"], body="Una respuesta."))
+    write("es/site.md", "---\nname: Programa de prueba\nphone: (617) 555-0142\naddress: 1 Test St\n"
+          "hours: De lunes a viernes\nintake:\n- Llámenos.\n---\n\nBienvenido.\n")  # fmt: skip
+    paths = [site_content / "es" / name for name in ("topics/basicos.md", "facts/weekly-hours.md", "faqs/alfa.md",
+                                                       "faqs/beta.md", "faqs/gama.md", "site.md")]  # fmt: skip
+    call_command("translation_status", stamp=paths, path=site_content, stdout=io.StringIO())
+    return site_content
+
+
+@pytest.fixture
+def spanish_loaded(db, spanish_content, settings):
+    """spanish_content loaded with the content checks on."""
+    settings.CONTENT_CHECKS_ON_LOAD = True
+    call_command("load_content", path=spanish_content, stdout=io.StringIO())
+    return spanish_content
+
+
 @pytest.fixture
 def site_loaded(db, site_content, settings):
     """site_content loaded with the content checks on, as a real site is."""

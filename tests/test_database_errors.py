@@ -19,9 +19,10 @@ from django.db import (
     connection,
 )
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 
 from faq.models import FAQ, Topic
+from iop_site import urls as site_urls
 
 OUTAGE = "This site is having trouble right now"
 BAD_REQUEST = "We could not use what was sent"
@@ -69,7 +70,7 @@ urlpatterns = [
     path("raise/<str:name>/", raise_named),
     path("duplicate/", duplicate_topic),
     path("missing-table/", missing_table),
-    path("", include("iop_site.urls")),
+    *site_urls.urlpatterns,  # i18n_patterns cannot be include()d
 ]
 
 pytestmark = pytest.mark.urls(__name__)

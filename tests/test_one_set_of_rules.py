@@ -270,3 +270,18 @@ def test_the_field_list_is_written_once_and_the_admin_form_follows_it(staff, sit
     typed = {field.name for field in KINDS["faq"].fields_for("en") if not field.stamp}
     assert typed <= set(form.fields)
     assert set(form.fields) - typed == {"body", "based_on", "also_listed_on"}
+
+
+def test_every_field_of_every_kind_is_kept_by_its_model_and_its_history():
+    """A field the files and forms know but the model does not would be set on the row and silently dropped."""
+    from faq.entries import _LINK_FIELDS, MODELS
+
+    for kind in KINDS.values():
+        model = MODELS[kind.name]
+        stored = {field.name for field in model._meta.get_fields()}
+        history = {field.name for field in model.history.model._meta.get_fields()}
+        for item in kind.fields:
+            if item.name in _LINK_FIELDS:
+                continue
+            assert item.name in stored, f"{kind.name}.{item.name} has no column on {model.__name__}"
+            assert item.name in history, f"{kind.name}.{item.name} is not in {model.__name__}'s history"

@@ -44,7 +44,8 @@ def lastmod(faq):
 
 def test_sitemap_lists_home_index_and_published_faqs_at_absolute_addresses(client, loaded):
     faqs = {f"{SITE}/faq/{slug}/" for slug in ("alpha", "beta", "gamma")}
-    assert set(sitemap(client)) == {f"{SITE}/", f"{SITE}/faq/", *faqs}
+    pages = {f"{SITE}/", f"{SITE}/faq/", f"{SITE}/es/", f"{SITE}/es/preguntas/"}
+    assert set(sitemap(client)) == {*pages, *faqs}
 
 
 def test_drafts_never_appear_in_the_sitemap(client, make_faq):

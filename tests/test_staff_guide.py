@@ -7,8 +7,8 @@ redraw the committed ones after an admin change. The guide's own page in the adm
 import datetime
 import io
 import os
-import re
 import pathlib
+import re
 import time
 
 import pytest

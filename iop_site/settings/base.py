@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # English, or Spanish under /es/: from the address only (faq/middleware.py).
+    "faq.middleware.ReaderLanguageMiddleware",
     # Pages go out gzipped (an FAQ page: 6 KB -> 2.5 KB). Django's gzip pads each response with random bytes
     # against BREACH; static files never reach it (whitenoise serves its own precompressed copies). It sits
     # outside the page cache, which stores pages uncompressed for every client.
@@ -97,6 +99,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "faq.context_processors.site",
@@ -132,7 +135,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The site's languages: English, and Spanish under /es/. Interface text is translated in locale/es/ (compiled by
+# `make setup`); content is translated in content/es/.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -203,6 +210,8 @@ MARKDOWN_PREVIEW_MAX_CHARS = 100_000
 # Clinical sign-off: with this on, a reviewer cannot approve a change they made; a second reviewer must.
 # On unless the environment says 0 (iop_site/settings/local.py turns it off for `make run`).
 SIGNOFF_TWO_PEOPLE = env_bool("SIGNOFF_TWO_PEOPLE", True)
+# Days a translation may stay behind its changed English entry before `manage.py translation_status` fails.
+TRANSLATION_GRACE_DAYS = env_int("TRANSLATION_GRACE_DAYS", 30)
 
 LOGIN_URL = "admin:login"
 
