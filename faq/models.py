@@ -93,8 +93,14 @@ class Topic(Synced, Translatable):
         return self.title
 
     def get_absolute_url(self):
+        """Where the topic's questions are listed: its place on the index."""
         with translation.override(self.language):
             return reverse("faq:index") + f"#{self.slug}"
+
+    def page_url(self):
+        """The topic's own page, with all its questions."""
+        with translation.override(self.language):
+            return reverse("faq:topic", args=[self.slug])
 
 
 class Fact(Synced, Translatable):

