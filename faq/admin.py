@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
@@ -134,6 +134,8 @@ class EntryAdmin(SimpleHistoryAdmin):
                 Revision.objects.of(self.kind_name, obj.pk).filter(state=Revision.State.SENT_BACK).last()
             )
             context["translations"] = self._translation_notes(obj)
+            if self.kind_name == "faq" and request.user.has_perm(signoff.APPROVE_PERMISSION):
+                context["confirm_review_url"] = reverse("admin:faq_faq_confirm_review", args=[obj.pk])
         return context
 
     def _translation_notes(self, obj):
@@ -364,7 +366,49 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
 
     def get_urls(self):
         due = path("due/", self.admin_site.admin_view(self.due_view), name="faq_faq_due")
-        return [due, *super().get_urls()]
+        confirm = path(
+            "<path:object_id>/confirm-review/",
+            self.admin_site.admin_view(self.confirm_review_view),
+            name="faq_faq_confirm_review",
+        )
+        return [due, confirm, *super().get_urls()]
+
+    def confirm_review_view(self, request, object_id):
+        """A reviewer confirms an answer is still right with no change: it is stamped reviewed today."""
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not request.user.has_perm(signoff.APPROVE_PERMISSION):
+            raise PermissionDenied
+        faq = get_object_or_404(FAQ, pk=object_id) if str(object_id).isdigit() else None
+        if faq is None:
+            raise Http404("No such answer.")
+        if request.method == "POST":
+            with transaction.atomic(using=router.db_for_write(FAQ)):
+                try:
+                    signoff.confirm_unchanged(faq, user=request.user, note=request.POST.get("note", "").strip())
+                except signoff.Refused as exc:
+                    messages.error(request, f"Not confirmed: {exc}.")
+                else:
+                    faq.refresh_from_db()
+                    due = f"{faq.review_due:%-d %B %Y}"
+                    messages.success(request, f"Confirmed: “{faq.question}” reviewed today. Next review by {due}.")
+                    return HttpResponseRedirect(reverse("admin:faq_faq_due"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Confirm the answer is still right",
+            "opts": self.opts,
+            "faq": faq,
+            "refusal": self._confirm_refusal(request, faq),
+        }
+        return TemplateResponse(request, "admin/faq/confirm_review.html", context)
+
+    @staticmethod
+    def _confirm_refusal(request, faq):
+        if Revision.objects.open().of("faq", faq.pk).exists():
+            return "A change to this answer is waiting for review. Approve or send back that change instead."
+        if not ReviewerProfile.objects.filter(user=request.user).exists():
+            return "Add your name and credentials (Reviewer profiles) first, so the page can name you."
+        return None
 
     def due_view(self, request):
         """Answers whose clinical review is overdue or due within 30 days, most overdue first."""
@@ -382,6 +426,7 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
             "overdue": [faq for faq in rows if faq.review_due < today],
             "soon": [faq for faq in rows if faq.review_due >= today],
             "days": DUE_SOON_DAYS,
+            "can_confirm": request.user.has_perm(signoff.APPROVE_PERMISSION),
         }
         return TemplateResponse(request, "admin/faq/due.html", context)
 

@@ -199,6 +199,26 @@ def approve(revision, *, user, note=""):
     return obj
 
 
+def confirm_unchanged(obj, *, user, note=""):
+    """A reviewer read an answer again and it is still right: stamp it reviewed today without changing a word.
+
+    It is recorded as a change with no difference, approved by that reviewer, so History and the review queue
+    show who confirmed it and when, and the answer's next review date moves on."""
+    kind_name = kind_of(obj)
+    if "reviewed" not in KINDS[kind_name].by_name:
+        raise Refused(f"a {KINDS[kind_name].label} has no clinical review date")
+    if Revision.objects.open().of(kind_name, obj.pk).exists():
+        raise Refused("a change to this answer is waiting for review; approve or send back that change instead")
+    with transaction.atomic():
+        live = entry_of(obj)
+        origin = "a review with no change"
+        revision = _submit(kind_name, obj.pk, live, live, user=user, origin=origin, also_listed_on=())
+        reason = can_approve(user, revision)
+        if reason:
+            raise Refused(reason)
+        return approve(revision, user=user, note=note or "Read again: still right, no change.")
+
+
 def _delete(obj, *, reason):
     found = deletion_problems(obj)
     if found.errors:
