@@ -416,7 +416,11 @@ class FAQAdmin(EntryAdmin, MarkdownxModelAdmin):
             raise PermissionDenied
         today = timezone.localdate()
         rows = sorted(
-            (faq for faq in FAQ.objects.select_related("topic") if faq.review_due <= today + _days(DUE_SOON_DAYS)),
+            (
+                faq
+                for faq in FAQ.objects.published().select_related("topic")
+                if faq.review_due <= today + _days(DUE_SOON_DAYS)
+            ),
             key=lambda faq: faq.review_due,
         )
         context = {

@@ -120,3 +120,20 @@ def test_an_answer_that_no_longer_passes_the_checks_cannot_be_confirmed(reviewer
 def test_an_address_that_is_not_an_answer_is_not_found(reviewer):
     assert reviewer.get("/admin/faq/faq/999999/confirm-review/").status_code == 404
     assert reviewer.get("/admin/faq/faq/nope/confirm-review/").status_code == 404
+
+
+def test_the_due_list_the_home_box_and_review_status_count_the_same_published_answers(reviewer, make_faq):
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    overdue("gamma")
+    draft = make_faq("draft-one", status=FAQ.Status.DRAFT, reviewed=datetime.date(2020, 1, 1))
+    due_page = reviewer.get("/admin/faq/faq/due/").content.decode()
+    assert "Overdue (1)" in due_page and draft.question not in due_page
+    assert re.search(r"1 overdue", reviewer.get("/admin/").content.decode())
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("review_status", stdout=out, stderr=io.StringIO())
+    assert "Overdue: 1" in out.getvalue()

@@ -13,7 +13,8 @@ register = template.Library()
 @register.simple_tag
 def review_counts():
     today = timezone.localdate()
-    dues = [review_due(reviewed, months) for reviewed, months in FAQ.objects.values_list("reviewed", "review_months")]
+    published = FAQ.objects.published().values_list("reviewed", "review_months")
+    dues = [review_due(reviewed, months) for reviewed, months in published]
     return {
         "pending": Revision.objects.pending().count(),
         "sent_back": Revision.objects.filter(state=Revision.State.SENT_BACK).count(),
