@@ -232,7 +232,7 @@ SCHEMAS = {
 KINDS_WITH_BODY = {"fact", "faq", "site"}
 FOLDERS = {"topics": "topic", "facts": "fact", "faqs": "faq"}
 SITE_FILE = "site.md"
-IGNORED_FILES = {"README.md"}
+IGNORED_FILES = {"README.md", "search.md"}
 
 
 # --- YAML -------------------------------------------------------------------------------------------------
