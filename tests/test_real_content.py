@@ -81,6 +81,7 @@ PROGRAM_FACTS_BY_PAGE = {
     "does-an-intensive-outpatient-program-work": {"progress-measures"},
     "can-i-take-leave-from-work-for-an-intensive-outpatient-program": {"work-forms"},
     "what-is-group-therapy-like": {"group-size"},
+    "can-an-intensive-outpatient-program-be-online": {"video"},
 }
 # Claims a review found wrong (../shared/reference/iop-facts.md, section 9): none may come back, anywhere.
 WITHDRAWN_CLAIMS = {
