@@ -32,6 +32,17 @@ def test_home_shows_intro_facts_topics_and_how_to_start(client, loaded):
     assert 'href="tel:+16175550142"' in html
 
 
+def test_home_shows_a_facts_longer_text_in_a_fold_under_its_value(client, fact):
+    fact("level", "intensive outpatient care", label="Level of care", body="Not an *addiction* level.")
+    fact("hours", "9 hours a week", label="Hours")
+    html = client.get("/").content.decode()
+    level = html[html.index("<dt>Level of care</dt>") :]
+    level = level[: level.index("</dd>")]
+    assert "<details><summary>More" in level
+    assert "<p>Not an <em>addiction</em> level.</p>" in level
+    assert "<dt>Hours</dt><dd>9 hours a week</dd>" in html
+
+
 def test_faq_index_groups_questions_by_topic_with_summaries(client, loaded):
     html = client.get("/faq/").content.decode()
     assert '<h2 id="heading-basics">Basics</h2>' in html
