@@ -92,7 +92,7 @@ def served_on_postgres(tmp_path):
     database.start()
     env = production_env(tmp_path, WEB_CONCURRENCY="1", DATABASE_URL=postgres_url(database.port, DATABASE))
     manage(env, "migrate", "--noinput")
-    manage(env, "load_content", "--force")
+    manage(env, "load_content")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "iop_site.wsgi", "--config", "gunicorn.conf.py"],

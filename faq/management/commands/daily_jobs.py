@@ -9,9 +9,10 @@ logger = logging.getLogger("faq.jobs")
 
 class Command(BaseCommand):
     help = (
-        "The daily jobs (deploy/systemd/iop-jobs.timer): a backup, the content checks, and the list of answers due "
-        "for clinical review (review_status), which fails when one is overdue. A failure is logged as an error, so "
-        "it reaches ADMINS or Sentry."
+        "The daily jobs (deploy/systemd/iop-jobs.timer): a backup, the content checks, the list of answers due "
+        "for clinical review (review_status), which fails when one is overdue, and the translations behind their "
+        "English (translation_status), which fails when one is behind for too long. A failure is logged as an "
+        "error, so it reaches ADMINS or Sentry."
     )
 
     def add_arguments(self, parser):
@@ -19,10 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, keep=14, **options):
         failed = []
-        jobs = [("backup_site", ["--keep", str(keep)]), ("check_content", []), ("review_status", [])]
+        jobs = [
+            ("backup_site", ["--keep", str(keep)]),
+            ("check_content", []),
+            ("review_status", []),
+            ("translation_status", []),
+        ]
         installed = get_commands()
-        # review_status (answers overdue for clinical review) comes with the clinical sign-off work; a release
-        # without it runs the other two.
+        # A release from before the sign-off or the translations has no review_status or translation_status.
         for name, arguments in [job for job in jobs if job[0] in installed]:
             out, err = io.StringIO(), io.StringIO()
             try:
