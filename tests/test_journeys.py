@@ -229,7 +229,7 @@ def test_a_file_whose_answer_changed_but_not_its_review_stamp_waits_in_the_queue
 
 
 def test_an_overdue_answer_is_on_the_due_list_and_opens_for_review(open_page, clinic):
-    overdue = FAQ.objects.published().exclude(slug=CRISIS).order_by("slug").first()
+    overdue = FAQ.objects.published().filter(language="en").exclude(slug=CRISIS).order_by("slug").first()
     reviewed = timezone.localdate() - datetime.timedelta(days=800)
     FAQ.objects.filter(pk=overdue.pk).update(reviewed=reviewed, review_months=12)
     FAQ.objects.exclude(pk=overdue.pk).update(reviewed=timezone.localdate())  # nothing else due
@@ -245,9 +245,88 @@ def test_an_overdue_answer_is_on_the_due_list_and_opens_for_review(open_page, cl
     due = overdue.review_due
     assert row.count() == 1
     assert row.inner_text().split("\t")[:2] == [overdue.question, f"{due.day} {due:%B %Y}"]
-    row.get_by_role("link", name=overdue.question).click()
+    row.get_by_role("link", name=overdue.question, exact=True).click()
     reviewer.wait_for_url(f"**/admin/faq/faq/{overdue.pk}/change/")
+
+    # It needs no change: the reviewer confirms it is still right, from the answer's page.
+    reviewer.get_by_role("link", name="Confirm it is still right").click()
+    reviewer.wait_for_url(f"**/admin/faq/faq/{overdue.pk}/confirm-review/")
+    reviewer.get_by_label("Note (optional)").fill("Read against Medicare.gov again.")
+    reviewer.get_by_role("button", name="Confirm: still right, reviewed today").click()
+    reviewer.wait_for_url("**/admin/faq/faq/due/")
+    assert "reviewed today" in reviewer.locator(".messagelist").inner_text()
+    assert reviewer.get_by_role("heading", name="Overdue (0)").is_visible()
+    reader, _ = open_page()
+    reader.goto(overdue.get_absolute_url())
+    today = timezone.localdate()
+    assert f"Reviewed by Dana Ortiz, LCSW, on {today.day} {today:%B %Y}." in reader.locator(".reviewed").inner_text()
     assert reviewer_saw.problems() == []
+
+
+# --- Spanish --------------------------------------------------------------------------------------------------
+
+MEDICARE_ES = "cubre-medicare-el-programa"
+
+
+def test_a_spanish_reader_goes_from_home_to_search_to_the_medicare_answer_with_the_crisis_routes_always_there(
+    open_page, real_content
+):
+    page, recorded = open_page()
+    page.goto("/")
+    page.get_by_role("link", name="En español").click()
+    page.wait_for_url("**/es/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    crisis_on_home = page.get_by_role("complementary", name="Ayuda en una crisis").inner_text()
+    assert "oprima 2" in crisis_on_home and "AYUDA" in crisis_on_home
+
+    page.get_by_role("search", name="Buscar en el sitio").get_by_label("Buscar en las preguntas").fill("Medicare")
+    page.get_by_role("search", name="Buscar en el sitio").get_by_role("button", name="Buscar").click()
+    page.wait_for_url("**/es/buscar/?q=Medicare")
+    answer = real_content.get(slug=MEDICARE_ES, language="es")
+    results = page.locator(".search-results")
+    assert results.get_by_role("link", name=answer.question).is_visible()
+    assert results.locator("a[href^='/faq/']").count() == 0  # Spanish answers only
+    results.get_by_role("link", name=answer.question).click()
+    page.wait_for_url(f"**/es/preguntas/{MEDICARE_ES}/")
+    assert h1(page) == answer.question
+
+    banner = page.get_by_role("complementary", name="Ayuda en una crisis")
+    assert banner.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]  # first, as on every page
+    text = banner.inner_text()
+    assert "Llame al 988 y oprima 2" in text and "AYUDA" in text and "911" in text
+    assert banner.get_by_role("link", name="988").get_attribute("href") == "tel:988"
+
+    page.get_by_role("link", name="In English").click()
+    page.wait_for_url(f"**/faq/{MEDICARE}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert recorded.problems() == []
+
+
+def test_a_writer_changes_an_english_answer_and_its_spanish_translation_is_marked_behind(open_page, clinic):
+    english = FAQ.objects.get(slug=MEDICARE, language="en")
+    spanish = FAQ.objects.get(language="es", translation_of=english)
+    added = "Ask your plan what you will pay before you start."
+    editor, editor_saw = log_in(open_page, "erin")
+    change_answer(editor, english, added)
+    reviewer, reviewer_saw = log_in(open_page, "dana")
+    open_from_the_queue(reviewer, english)
+    reviewer.get_by_role("button", name="Approve and publish").click()
+    reviewer.wait_for_url("**/admin/faq/revision/")
+
+    reader, reader_saw = open_page()
+    reader.goto(spanish.get_absolute_url())
+    note = reader.get_by_role("note")
+    assert "La versión en inglés de esta respuesta cambió" in note.inner_text()
+    note.get_by_role("link", name="Lea la respuesta actualizada en inglés").click()
+    reader.wait_for_url(f"**/faq/{MEDICARE}/")
+    assert reader.locator(".prose", has_text=added).is_visible()
+
+    editor.goto("/admin/faq/faq/?translation=behind")
+    rows = editor.locator("#result_list tbody tr")
+    assert rows.count() == 1 and spanish.question in rows.inner_text() and "Behind the English" in rows.inner_text()
+    rows.get_by_role("link", name=spanish.question).click()
+    assert "behind the English" in editor.locator(".translation-notes").inner_text()
+    assert editor_saw.problems() == reviewer_saw.problems() == reader_saw.problems() == []
 
 
 @pytest.mark.parametrize("width, height", SIZES)
