@@ -1,4 +1,5 @@
-"""System checks: `manage.py check --deploy` fails while content/site.md still holds the example identity."""
+"""System checks: `manage.py check --deploy` fails while content/site.md (or a translation of it, such as
+content/es/site.md) still holds the example identity."""
 
 from pathlib import Path
 
@@ -6,15 +7,23 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from .content import ContentError, parse, read_file
-from .kinds import SITE_FILE
+from .kinds import ENGLISH, SITE_FILE, TRANSLATION_FOLDERS
 from .quality import example_identity_values
 
 
 @register("content", deploy=True)
 def site_identity_is_real(app_configs, **kwargs):
     root = Path(settings.CONTENT_DIR)
-    path = root / SITE_FILE
-    shown = f"{root.name}/{SITE_FILE}"
+    errors = _identity_errors(root, root / SITE_FILE, f"{root.name}/{SITE_FILE}", required=True)
+    for language, folder in TRANSLATION_FOLDERS.items():
+        path = root / folder / SITE_FILE
+        errors += _identity_errors(root, path, f"{root.name}/{folder}/{SITE_FILE}", language=language)
+    return errors
+
+
+def _identity_errors(root, path, shown, *, required=False, language=ENGLISH):
+    if not path.exists() and not required:
+        return []
     if not path.exists():
         return [
             Error(
@@ -24,7 +33,7 @@ def site_identity_is_real(app_configs, **kwargs):
             )
         ]
     try:
-        site = parse(read_file(root, path, shown), shown, "site")
+        site = parse(read_file(root, path, shown), shown, "site", language)
     except ContentError as exc:
         return [
             Error(f"{shown} cannot be read: {problem}", hint="Fix the file, then run this check again.", id="faq.E002")

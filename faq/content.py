@@ -707,6 +707,8 @@ class _CrossCheck:
         if entry.kind == "fact" and entry.data["key"] not in english.get("fact", {}):
             message = f"there is no English fact '{entry.data['key']}' to translate; a translated fact keeps its key"
             self.add(entry, "key", message, kind="fact", name=entry.data["key"], language=ENGLISH)
+        if entry.kind == "site":
+            self.check_same_contacts(entry)
         if entry.kind not in ("faq", "topic"):
             return
         original = english.get(entry.kind, {}).get(entry.data["translation_of"])
@@ -717,6 +719,14 @@ class _CrossCheck:
             return
         if entry.kind == "faq":
             self.check_same_topic(entry, original)
+
+    def check_same_contacts(self, entry):
+        """A translated site file gives the same phone and email as the English one: readers call one number."""
+        english = self.content.of("site", ENGLISH)
+        for name in ("phone", "email") if english else ():
+            if entry.data[name] != english[0].data[name]:
+                theirs = english[0].data[name] or "none"
+                self.add(entry, name, f"{name} must be the same as in {english[0].path} ({theirs})")
 
     def check_same_topic(self, entry, original):
         topic = self.known[entry.language]["topic"].get(entry.data["topic"])

@@ -164,12 +164,14 @@ def exec_lines(unit, key="ExecStart"):
 def real_content_copy(folder):
     """content/ with site.md naming a real-looking program, as it must be before check --deploy passes."""
     shutil.copytree(REPO / "content", folder)
-    site = folder / "site.md"
-    text = site.read_text()
-    for example, real in REAL_IDENTITY.items():
-        assert example in text, f"content/site.md no longer has {example!r}; update tests/front.py"
-        text = text.replace(example, real)
-    site.write_text(text)
+    for site in (folder / "site.md", folder / "es" / "site.md"):
+        if not site.exists() and site.parent != folder:
+            continue  # no Spanish site file
+        text = site.read_text()
+        for example, real in REAL_IDENTITY.items():
+            assert example in text, f"{site.relative_to(folder.parent)} no longer has {example!r}; update tests/front.py"
+            text = text.replace(example, real)
+        site.write_text(text)
     return folder
 
 

@@ -306,3 +306,38 @@ def test_compile_translations_refuses_an_untranslated_or_mismatched_entry_with_i
 def test_the_shipped_spanish_interface_text_is_complete():
     """Every message in locale/es is translated, none fuzzy, placeholders matching (the build's own check)."""
     call_command("compile_translations", stdout=io.StringIO())
+
+
+def test_a_spanish_site_file_must_give_the_english_phone_and_email(spanish_content, write):
+    from faq.content import ContentError
+
+    text = (spanish_content / "es" / "site.md").read_text(encoding="utf-8")
+    write("es/site.md", text.replace("(617) 555-0142", "(617) 555-0199"))
+    with pytest.raises(ContentError) as error:
+        read_tree(spanish_content)
+    assert [str(p) for p in error.value.problems] == [
+        "content/es/site.md:3: phone must be the same as in content/site.md ((617) 555-0142)"
+    ]
+
+
+def test_check_deploy_also_names_example_values_left_in_the_spanish_site_file(settings, tmp_path):
+    import shutil
+
+    from faq.checks import site_identity_is_real
+
+    content = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, content)
+    settings.CONTENT_DIR = content
+    real = (content / "site.md").read_text(encoding="utf-8")
+    for name in ("site.md", "es/site.md"):
+        path = content / name
+        if path.exists():
+            fixed = path.read_text(encoding="utf-8").replace("(617) 555-0142", "(617) 724-5600")
+            path.write_text(fixed.replace("intake@example.org", "intake@riverbend.org"), encoding="utf-8")
+    (content / "site.md").write_text(real, encoding="utf-8")  # the English file keeps its example values
+    messages = [error.msg for error in site_identity_is_real(None)]
+    assert messages and all(message.startswith("content/site.md:") for message in messages)
+    (content / "es").mkdir(exist_ok=True)
+    (content / "es" / "site.md").write_text(real, encoding="utf-8")
+    messages = [error.msg for error in site_identity_is_real(None)]
+    assert any(message.startswith("content/es/site.md:") for message in messages)
