@@ -169,7 +169,8 @@ def real_content_copy(folder):
             continue  # no Spanish site file
         text = site.read_text()
         for example, real in REAL_IDENTITY.items():
-            assert example in text, f"{site.relative_to(folder.parent)} no longer has {example!r}; update tests/front.py"
+            shown = site.relative_to(folder.parent)
+            assert example in text, f"{shown} no longer has {example!r}; update tests/front.py"
             text = text.replace(example, real)
         site.write_text(text)
     return folder
