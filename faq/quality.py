@@ -577,21 +577,32 @@ def example_identity_values(site: Entry):
 # --- the numbers for a report -------------------------------------------------------------------------------
 
 
-def grades(content: ContentSet) -> dict[str, float]:
-    """The reading grade of every FAQ answer, by file."""
-    facts = {entry.data["key"]: entry.data["value"] for entry in content.facts}
-    return {entry.path: reading_grade(entry.body, facts) for entry in content.faqs}
+# What `check_content --grades` measures per language, and the histogram's bucket width.
+MEASURES = {
+    ENGLISH: ("reading grade by Flesch-Kincaid (limit 8)", 1),
+    SPANISH: ("reading ease by Fernández-Huerta (60 or more)", 10),
+}
 
 
-def grade_summary(values) -> str:
-    """Min, median and max, then a histogram by whole grade."""
+def grades(content: ContentSet, language: str = ENGLISH) -> dict[str, float]:
+    """Each answer's reading measure in one language, by file, with that language's fact values filled in: the
+    Flesch-Kincaid grade for English, the Fernández-Huerta ease for Spanish."""
+    facts = {entry.data["key"]: entry.data["value"] for entry in content.of("fact", language)}
+    if language == SPANISH:
+        return {e.path: fernandez_huerta(_graded(plain_text(e.body, facts))) for e in content.of("faq", language)}
+    return {entry.path: reading_grade(entry.body, facts) for entry in content.of("faq", language)}
+
+
+def grade_summary(values, width=1) -> str:
+    """Min, median and max, then a histogram in buckets `width` wide."""
     values = sorted(values)
     if not values:
         return "no answers"
     lines = [
         f"{len(values)} answers: min {values[0]:.1f}, median {statistics.median(values):.1f}, max {values[-1]:.1f}"
     ]
-    for grade in range(int(values[0]), int(values[-1]) + 1):
-        count = sum(1 for v in values if int(v) == grade)
-        lines.append(f"  grade {grade:>2}.x  {'#' * count} {count}")
+    for start in range(int(values[0] // width) * width, int(values[-1]) + 1, width):
+        count = sum(1 for v in values if start <= v < start + width)
+        label = f"{start:>3}.x" if width == 1 else f"{start:>3}-{start + width - 1:<3}"
+        lines.append(f"  {label}  {'#' * count} {count}")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 import importlib
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -375,8 +376,9 @@ def test_check_content_grades_prints_each_answer_and_the_spread(good):
     out, _, code = run_check(good, "--grades")
     assert code == 0
     assert "content/faqs/alpha.md" in out
+    assert "English answers, reading grade by Flesch-Kincaid (limit 8):" in out
     assert "3 answers: min " in out and "median" in out
-    assert "  grade " in out
+    assert re.search(r"^ +\d+\.x  #+ \d+$", out, re.M)  # the histogram, by whole grade
 
 
 @pytest.mark.django_db

@@ -341,3 +341,16 @@ def test_check_deploy_also_names_example_values_left_in_the_spanish_site_file(se
     (content / "es" / "site.md").write_text(real, encoding="utf-8")
     messages = [error.msg for error in site_identity_is_real(None)]
     assert any(message.startswith("content/es/site.md:") for message in messages)
+
+
+def test_check_content_grades_measures_spanish_answers_in_spanish_with_spanish_facts(spanish_content):
+    from faq.quality import fernandez_huerta
+
+    out = io.StringIO()
+    call_command("check_content", path=spanish_content, show_grades=True, stdout=out)
+    text = out.getvalue()
+    assert "English answers, reading grade by Flesch-Kincaid (limit 8):" in text
+    spanish = text.split("Español answers, reading ease by Fernández-Huerta (60 or more):\n", 1)[1]
+    expected = fernandez_huerta("Alfa toma de 9 a 19 horas por semana. Vea beta.")
+    assert f"{expected:5.1f}  content/es/faqs/alfa.md" in spanish
+    assert "content/faqs/" not in spanish and "3 answers: min " in spanish

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from faq.content import ContentError, read_tree
+from faq.kinds import LANGUAGE_NAMES
 from faq.management.reporting import write_findings, write_problems
-from faq.quality import check, grade_summary, grades
+from faq.quality import MEASURES, check, grade_summary, grades
 
 EXIT_ERRORS = 1
 
@@ -38,12 +39,19 @@ class Command(BaseCommand):
         findings = check(content, today=timezone.localdate())
         errors = write_findings(self, findings)
         if show_grades:
-            by_file = grades(content)
-            for shown, grade in sorted(by_file.items(), key=lambda item: (item[1], item[0])):
-                self.stdout.write(f"{grade:5.1f}  {shown}")
-            self.stdout.write(grade_summary(by_file.values()))
+            self.write_grades(content)
         summary = f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s) in {len(content.faqs)} FAQs."
         if errors:
             self.stderr.write(self.style.ERROR(summary))
             raise SystemExit(EXIT_ERRORS)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def write_grades(self, content):
+        """Each answer's reading measure, easiest last, then the spread: per language, each by its own measure."""
+        for language in content.languages():
+            measure, width = MEASURES[language]
+            by_file = grades(content, language)
+            self.stdout.write(f"{LANGUAGE_NAMES[language].capitalize()} answers, {measure}:")
+            for shown, value in sorted(by_file.items(), key=lambda item: (item[1], item[0])):
+                self.stdout.write(f"{value:5.1f}  {shown}")
+            self.stdout.write(grade_summary(by_file.values(), width))
