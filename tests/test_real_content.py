@@ -1,4 +1,5 @@
-"""The shipped content/: complete, checked, reachable, and saying what the sources say."""
+"""The shipped content/: complete, checked, reachable, and saying what the sources say; and its Spanish translation
+(content/es/): complete, current, as easy to read, and saying exactly what the English says."""
 
 import io
 import re
@@ -10,9 +11,19 @@ import yaml
 from django.core.management import call_command
 from django.utils import timezone
 
-from faq.content import read_tree
+from faq.content import ContentSet, read_tree, source_fingerprint
+from faq.kinds import ENGLISH, SPANISH
 from faq.models import FAQ
-from faq.quality import ERROR, MAX_GRADE, check, example_identity_values, grades, plain_text
+from faq.quality import (
+    ERROR,
+    MAX_GRADE,
+    MIN_SPANISH_EASE,
+    check,
+    example_identity_values,
+    fernandez_huerta,
+    grades,
+    plain_text,
+)
 from tests.conftest import REPO
 
 ORIGINAL_SLUGS = {
@@ -126,8 +137,20 @@ AUTHORITATIVE_HOSTS = ("gov", "asam.org", "988lifeline.org", "veteranscrisisline
 
 
 @pytest.fixture(scope="module")
-def content():
+def everything():
+    """Every entry of the shipped folder, in both languages."""
     return read_tree(REPO / "content")
+
+
+@pytest.fixture(scope="module")
+def content(everything):
+    """The English entries: the tests below that read what the content says read the English."""
+    return ContentSet([entry for entry in everything.items if entry.language == ENGLISH])
+
+
+@pytest.fixture(scope="module")
+def spanish(everything):
+    return ContentSet([entry for entry in everything.items if entry.language == SPANISH])
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +162,8 @@ def facts_by_key(content):
     return {entry.data["key"]: entry.data["value"] for entry in content.facts}
 
 
-def test_real_content_has_no_check_errors(content):
-    errors = [str(f) for f in check(content, today=timezone.localdate()) if f.level == ERROR]
+def test_real_content_has_no_check_errors(everything):
+    errors = [str(f) for f in check(everything, today=timezone.localdate()) if f.level == ERROR]
     assert errors == []
 
 
@@ -240,19 +263,20 @@ def test_site_identity_ships_clearly_fictional_values(content):
 
 
 @pytest.mark.django_db
-def test_every_faq_is_reachable_from_the_home_page_in_two_clicks(client, settings):
+@pytest.mark.parametrize("language, home, pages", [("en", "/", "/faq/"), ("es", "/es/", "/es/preguntas/")])
+def test_every_faq_is_reachable_from_its_languages_home_page_in_two_clicks(client, settings, language, home, pages):
     call_command("load_content", path=settings.CONTENT_DIR, stdout=io.StringIO())
-    reached, frontier = {"/"}, ["/"]
+    reached, frontier = {home}, [home]
     for _click in range(2):
         found = []
         for path in frontier:
             html = client.get(path).content.decode()
-            for href in re.findall(r'href="(/faq/[^"#]*)', html):
+            for href in re.findall(rf'href="({pages}[^"#]*)', html):
                 if href not in reached:
                     reached.add(href)
                     found.append(href)
         frontier = found
-    expected = {faq.get_absolute_url() for faq in FAQ.objects.published()}
+    expected = {faq.get_absolute_url() for faq in FAQ.objects.published().filter(language=language)}
     assert len(expected) >= 24
     assert expected - reached == set()
 
@@ -497,3 +521,69 @@ def test_home_page_shows_the_level_of_care_caveat_under_its_value(client, settin
     value, fold = level[: level.index("<details>")], level[level.index("<details>") : level.index("</details>")]
     assert "ASAM" not in value
     assert "ASAM Level 2.1" in fold and "addiction" in fold
+
+
+# --- the Spanish translation ---------------------------------------------------------------------------------------
+
+
+def original_of(entry, content):
+    english = content.of(entry.kind)
+    if entry.kind == "site":
+        return english[0]
+    key = "key" if entry.kind == "fact" else "slug"
+    name = entry.data[key] if entry.kind == "fact" else entry.data["translation_of"]
+    return next(e for e in english if e.data[key] == name)
+
+
+def test_every_english_entry_has_a_spanish_translation_made_from_its_current_version(content, spanish):
+    for kind_name in ("topic", "fact", "faq", "site"):
+        english, translated = content.of(kind_name), spanish.of(kind_name)
+        assert len(translated) == len(english), kind_name
+        for entry in translated:
+            original = original_of(entry, content)
+            assert entry.data["translated_from"] == source_fingerprint(original), f"{entry.path} is behind"
+
+
+def test_each_spanish_answer_keeps_its_englishs_sources_review_and_related_questions(content, spanish):
+    slug_of = {entry.data["translation_of"]: entry.data["slug"] for entry in spanish.of("faq")}
+    topic_of = {entry.data["translation_of"]: entry.data["slug"] for entry in spanish.of("topic")}
+    for entry in spanish.of("faq"):
+        original = original_of(entry, content)
+        for name in ("sources", "reviewed", "reviewer", "review_months", "status", "order"):
+            assert entry.data[name] == original.data[name], f"{entry.path}: {name}"
+        assert entry.data["related"] == [slug_of[slug] for slug in original.data["related"]], entry.path
+        assert entry.data["topic"] == topic_of[original.data["topic"]], entry.path
+        assert sorted(re.findall(r"\{\{ *fact:([a-z0-9-]+)", entry.body)) == sorted(
+            re.findall(r"\{\{ *fact:([a-z0-9-]+)", original.body)
+        ), f"{entry.path}: the same facts as the English"
+
+
+def test_each_spanish_fact_gives_the_same_numbers_as_the_english(content, spanish):
+    """The same numbers; the Spanish crisis routes may add "press 2" (oprima 2) for Spanish."""
+    number = r"\d+(?:[:.,]\d+)?"
+    for entry in spanish.of("fact"):
+        original = original_of(entry, content)
+        value = re.sub(r"\boprim\w* 2\b", "", entry.data["value"])
+        assert set(re.findall(number, value)) == set(re.findall(number, original.data["value"])), entry.path
+
+
+def test_every_spanish_answer_and_summary_is_easy_to_read_in_spanish(spanish):
+    facts = {entry.data["key"]: entry.data["value"] for entry in spanish.of("fact")}
+    hard = {}
+    for entry in spanish.of("faq"):
+        answer = fernandez_huerta(plain_text(entry.body, facts))
+        summary = fernandez_huerta(entry.data["summary"])
+        if min(answer, summary) < MIN_SPANISH_EASE:
+            hard[entry.path] = (round(answer, 1), round(summary, 1))
+    assert hard == {}
+
+
+def test_spanish_crisis_pages_lead_with_the_spanish_routes_and_911(spanish):
+    crisis = [e for e in spanish.of("faq") if re.search(r"suicid|crisis", e.data["question"] + e.data["summary"], re.I)]
+    assert len(crisis) >= 2
+    for entry in crisis:
+        first = opening(entry.body)
+        assert "988" in first and "oprima 2" in first and "ayuda" in first and "911" in first, entry.path
+        assert "988" in entry.data["summary"], entry.path
+        for word in METHOD_WORDS:
+            assert not re.search(rf"\b{word}", entry.body.lower()), f"{entry.path}: method detail '{word}'"
