@@ -294,9 +294,9 @@ def test_a_spanish_reader_goes_from_home_to_search_to_the_medicare_answer_with_t
     assert banner.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]  # first, as on every page
     text = banner.inner_text()
     assert "Llame al 988 y oprima 2" in text and "AYUDA" in text and "911" in text
-    assert banner.get_by_role("link", name="988").get_attribute("href") == "tel:988"
+    assert banner.get_by_role("link", name="988", exact=True).get_attribute("href") == "tel:988"
 
-    page.get_by_role("link", name="In English").click()
+    page.get_by_role("link", name="In English", exact=True).click()
     page.wait_for_url(f"**/faq/{MEDICARE}/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert recorded.problems() == []

@@ -48,10 +48,10 @@ def foreign(url, base):
 
 
 def public_pages(client):
-    """Home, index, every FAQ reachable by links, a 404, and search if the site has it."""
-    pages, queue = {}, ["/", "/faq/", "/faq/no-such-page/"]
+    """Home, index, every FAQ reachable by links, a 404, and search if the site has it: in English and Spanish."""
+    pages, queue = {}, ["/", "/faq/", "/faq/no-such-page/", "/es/", "/es/preguntas/", "/es/no-existe/"]
     with contextlib.suppress(NoReverseMatch):
-        queue.append(reverse("faq:search") + "?q=therapy")
+        queue += [reverse("faq:search") + "?q=therapy", "/es/buscar/?q=terapia"]
     while queue:
         path = queue.pop()
         if path in pages:
@@ -60,7 +60,7 @@ def public_pages(client):
         parser = _Resources()
         parser.feed(response.content.decode())
         pages[path].resources = parser.urls
-        queue += [href for href in parser.links if href.startswith("/faq/") and "#" not in href]
+        queue += [href for href in parser.links if href.startswith(("/faq/", "/es/")) and "#" not in href]
     return pages
 
 
@@ -75,7 +75,7 @@ def test_crawl_reaches_every_published_faq_and_the_404(crawled):
 
     for faq in FAQ.objects.published():
         assert crawled[faq.get_absolute_url()].status_code == 200
-    assert crawled["/faq/no-such-page/"].status_code == 404
+    assert crawled["/faq/no-such-page/"].status_code == crawled["/es/no-existe/"].status_code == 404
 
 
 def test_public_pages_set_no_cookie(crawled):
