@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from faq.content import read_tree, source_fingerprint
 from faq.models import FAQ, Fact, Topic
-from tests.conftest import faq_text, spanish_faq_text
+from tests.conftest import REPO, faq_text, spanish_faq_text
 
 SITE = "https://iop.example.org"
 SPANISH_PAGES = [
@@ -321,36 +321,13 @@ def test_a_spanish_site_file_must_give_the_english_phone_and_email(spanish_conte
 
 
 def test_check_deploy_also_names_example_values_left_in_the_spanish_site_file(settings, tmp_path):
-    import shutil
-
     from faq.checks import site_identity_is_real
+    from tests.front import real_content_copy
 
-    content = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, content)
+    content = real_content_copy(tmp_path / "content")  # both site files with real-looking values
     settings.CONTENT_DIR = content
-    real = (content / "site.md").read_text(encoding="utf-8")
-    for name in ("site.md", "es/site.md"):
-        path = content / name
-        if path.exists():
-            fixed = path.read_text(encoding="utf-8").replace("(617) 555-0142", "(617) 724-5600")
-            path.write_text(fixed.replace("intake@example.org", "intake@riverbend.org"), encoding="utf-8")
-    (content / "site.md").write_text(real, encoding="utf-8")  # the English file keeps its example values
+    assert site_identity_is_real(None) == []
+    (content / "es" / "site.md").write_text((REPO / "content" / "es" / "site.md").read_text(encoding="utf-8"))
     messages = [error.msg for error in site_identity_is_real(None)]
-    assert messages and all(message.startswith("content/site.md:") for message in messages)
-    (content / "es").mkdir(exist_ok=True)
-    (content / "es" / "site.md").write_text(real, encoding="utf-8")
-    messages = [error.msg for error in site_identity_is_real(None)]
-    assert any(message.startswith("content/es/site.md:") for message in messages)
-
-
-def test_check_content_grades_measures_spanish_answers_in_spanish_with_spanish_facts(spanish_content):
-    from faq.quality import fernandez_huerta
-
-    out = io.StringIO()
-    call_command("check_content", path=spanish_content, show_grades=True, stdout=out)
-    text = out.getvalue()
-    assert "English answers, reading grade by Flesch-Kincaid (limit 8):" in text
-    spanish = text.split("Español answers, reading ease by Fernández-Huerta (60 or more):\n", 1)[1]
-    expected = fernandez_huerta("Alfa toma de 9 a 19 horas por semana. Vea beta.")
-    assert f"{expected:5.1f}  content/es/faqs/alfa.md" in spanish
-    assert "content/faqs/" not in spanish and "3 answers: min " in spanish
+    assert messages and all(message.startswith("content/es/site.md:") for message in messages)
+    assert any("phone '(617) 555-0142' is an example value" in message for message in messages)
