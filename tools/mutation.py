@@ -23,7 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "mutants"
 # Every top-level entry mutmut's copy of the project needs; the results stay in each folder's own mutants/.
-LINKED = ("faq", "iop_site", "templates", "locale", "static", "public", "content", "tests", "manage.py", "pyproject.toml")
+LINKED = (
+    "faq",
+    "iop_site",
+    "templates",
+    "locale",
+    "static",
+    "public",
+    "content",
+    "tests",
+    "manage.py",
+    "pyproject.toml",
+)
 
 
 def settings():
@@ -111,7 +122,9 @@ def main(argv):
         return 2
     if command == "run":
         for module in modules:
-            print(f"== {module}: {', '.join(tables[module]['only_mutate'])} against {', '.join(tables[module]['tests'])}")
+            print(
+                f"== {module}: {', '.join(tables[module]['only_mutate'])} against {', '.join(tables[module]['tests'])}"
+            )
             # One process per module: mutmut keeps its configuration and state in module globals.
             subprocess.run([sys.executable, __file__, "mutmut", module], check=True)
     elif command != "report":
