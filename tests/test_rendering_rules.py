@@ -142,6 +142,10 @@ def test_html_to_text_reads_entities_as_the_characters_readers_see():
     assert html_to_text("<p>Tom &amp; Jerry &lt;3</p>") == "Tom & Jerry <3"
 
 
+def test_html_to_text_reads_each_entity_once_so_written_out_markup_stays_as_written():
+    assert html_to_text("<p>Write &amp;lt; for the sign &lt;</p>") == "Write &lt; for the sign <"
+
+
 def test_html_to_text_of_nothing_is_empty():
     assert html_to_text(None) == ""
     assert html_to_text("") == ""
