@@ -2,8 +2,13 @@
 --force and conflict paths of faq/loading.py. Each pins a rule that mutation testing (`make mutation`) showed no
 other test held."""
 
+import io
+
+from django.core.management import call_command
+
 from faq import kinds
 from faq.content import parse
+from faq.models import FAQ, RelatedFAQ, Revision
 from tests.conftest import faq_text
 
 TOPIC = "---\nslug: basics\ntitle: Basics\ndescription: The basics.\norder: 1\n---\n"
@@ -81,3 +86,78 @@ def test_a_file_that_changes_a_draft_that_stays_a_draft_loads_at_once():
 def test_a_new_answer_or_another_kind_of_file_never_waits_for_review():
     assert kinds.needs_review_from_file(None, faq("Changed.")) is False
     assert kinds.needs_review_from_file(topic(), topic("Other")) is False
+
+
+# --- conflicts and --force (the database) --------------------------------------------------------------------
+
+
+def load(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        call_command("load_content", *args, path=path, stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def edit_gamma_in_the_admin():
+    gamma = FAQ.objects.get(slug="gamma")
+    gamma.body = "Edited in the admin."
+    gamma.save()
+
+
+def test_a_conflict_names_its_file_and_the_name_force_takes(loaded, write):
+    edit_gamma_in_the_admin()
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
+    code, _, err = load(loaded)
+    assert code == 3
+    assert "and content/faqs/gamma.md changed too. Left as it is. To take the file's version: load_content " in err
+    assert "--force gamma." in err
+
+
+def test_a_conflict_on_a_slug_that_is_also_a_topics_is_named_with_its_kind(loaded, write):
+    write("topics/gamma.md", TOPIC.replace("basics", "gamma"))
+    load(loaded)
+    edit_gamma_in_the_admin()
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
+    code, _, err = load(loaded)
+    assert code == 3
+    assert "load_content --force faq:gamma." in err
+    assert "export_content --only faq:gamma." in err
+
+
+def test_forcing_a_conflict_records_the_version_as_forced_and_leaves_no_name_unused(loaded, write):
+    edit_gamma_in_the_admin()
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha"], body="Edited in the file.", reviewed="2026-02-01"))
+    code, out, _ = load(loaded, "--force", "gamma")
+    assert code == 0
+    assert "not in conflict" not in out
+    latest = FAQ.history.filter(slug="gamma").order_by("-history_id").first()
+    assert latest.history_change_reason == "load_content --force (replaced an admin edit)"
+    gamma = FAQ.objects.get(slug="gamma")
+    assert list(RelatedFAQ.objects.filter(faq=gamma).values_list("target__slug", flat=True)) == ["alpha"]
+
+
+def test_forcing_a_conflict_without_a_new_review_stamp_makes_the_files_version_wait_for_review(loaded, write):
+    edit_gamma_in_the_admin()
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
+    code, out, _ = load(loaded, "--force", "gamma")
+    assert code == 0
+    assert FAQ.objects.get(slug="gamma").body == "Edited in the admin."
+    waiting = Revision.objects.pending().get(kind="faq", name="gamma")
+    assert "Edited in the file." in waiting.text
+    assert "waiting for review" in out
+
+
+def test_forcing_a_new_file_over_a_new_answer_waiting_for_review_says_what_it_replaced(loaded, write):
+    Revision.objects.create(
+        kind="faq", name="delta", title="What is delta?", text="---\nslug: delta\n---\n", fingerprint="staff",
+        origin="the admin (editor)",
+    )  # fmt: skip
+    write("faqs/delta.md", faq_text("delta"))
+    assert load(loaded)[0] == 3
+    code, out, _ = load(loaded, "--force", "delta")
+    assert code == 0
+    assert "replaced the change waiting for review (the admin (editor)), kept in history" in out
+    assert FAQ.objects.filter(slug="delta").exists()
