@@ -62,6 +62,7 @@ def configure(module, table):
     configuration._config = dataclasses.replace(
         base,
         only_mutate=table["only_mutate"],
+        pytest_add_cli_args=base.pytest_add_cli_args + table.get("pytest_args", []),
         pytest_add_cli_args_test_selection=table["tests"],
     )
 
