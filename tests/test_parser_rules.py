@@ -115,3 +115,53 @@ def test_a_parsed_entry_keeps_its_kind_path_language_and_file_hash():
     entry = parse(raw, DELTA, "faq")
     assert (entry.kind, entry.path, entry.language) == ("faq", DELTA, "en")
     assert entry.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_a_body_right_under_the_closing_marker_is_read_from_that_line():
+    entry = parse(faq_text("delta").replace("---\n\nAn answer.", "---\nRight under.").encode(), DELTA, "faq")
+    assert (entry.body, entry.body_line) == ("Right under.", 10)
+
+
+def test_each_problem_names_the_field_it_is_about():
+    def fields(text):
+        with pytest.raises(ContentError) as caught:
+            parse(text.encode(), DELTA, "faq")
+        return [(str(problem), problem.field) for problem in caught.value.problems]
+
+    text = faq_text("delta")
+    assert fields(text.replace("summary: A short summary of delta.\n", "")) == [
+        (f"{DELTA}:1: missing required field 'summary'", "summary")
+    ]
+    assert fields(text.replace("order: 10", 'order: "ten"')) == [
+        (f"{DELTA}:7: order must be a whole number such as 10, but YAML read text", "order")
+    ]
+    assert fields(faq_text("delta", body="Fine.\n\n{{ fact:x")) == [
+        (f"{DELTA}:13: a {{{{ fact:KEY }}}} token is not complete; write it as {{{{ fact:KEY }}}} on one line", "body")
+    ]
+    with pytest.raises(ContentError) as caught:
+        parse(faq_text("delta", body="").encode(), DELTA, "faq")
+    empty = [(problem.message, problem.field) for problem in caught.value.problems]
+    assert empty == [("the answer (the text after the closing '---') is empty", "body")]
+
+
+def test_an_empty_required_value_is_named_as_empty_and_an_empty_optional_one_takes_its_default():
+    text = faq_text("delta")
+    assert problems(text.replace("summary: A short summary of delta.", 'summary: ""')) == [
+        f"{DELTA}:4: summary is empty; write a value"
+    ]
+    entry = parse(text.replace("related: []", 'related: ""').encode(), DELTA, "faq")
+    assert entry.data["related"] == []
+
+
+def test_entries_that_leave_out_a_list_do_not_share_one_list():
+    first = parse(faq_text("delta").encode(), DELTA, "faq")
+    second = parse(faq_text("epsilon").encode(), "content/faqs/epsilon.md", "faq")
+    assert first.data["aliases"] == second.data["aliases"] == []
+    first.data["aliases"].append("delta-old")
+    assert second.data["aliases"] == []
+
+
+def test_a_translation_keeps_its_language():
+    text = "---\nslug: basicos\ntranslation_of: basics\ntitle: Lo básico\ndescription: Lo básico.\norder: 1\n---\n"
+    entry = parse(text.encode(), "content/es/topics/basicos.md", "topic", "es")
+    assert (entry.language, entry.data["translation_of"]) == ("es", "basics")
