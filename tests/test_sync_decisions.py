@@ -7,7 +7,7 @@ import io
 from django.core.management import call_command
 
 from faq import kinds
-from faq.content import parse
+from faq.content import dump, fingerprint, parse
 from faq.models import FAQ, RelatedFAQ, Revision
 from tests.conftest import faq_text
 
@@ -161,3 +161,58 @@ def test_forcing_a_new_file_over_a_new_answer_waiting_for_review_says_what_it_re
     assert code == 0
     assert "replaced the change waiting for review (the admin (editor)), kept in history" in out
     assert FAQ.objects.filter(slug="delta").exists()
+
+
+def test_force_with_a_name_both_a_topic_and_an_answer_have_asks_which_one(loaded, write):
+    write("topics/gamma.md", TOPIC.replace("basics", "gamma"))
+    code, _, err = load(loaded, "--force", "gamma")
+    assert code == 1
+    assert "gamma: more than one entry is called this; write faq:gamma or topic:gamma" in err.splitlines()
+
+
+def test_a_file_unchanged_since_it_was_sent_for_review_is_unchanged(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Changed without a new stamp."))
+    assert "waiting for review" in load(loaded)[1]
+    code, out, _ = load(loaded)
+    assert code == 0
+    assert "0 created, 0 updated, 7 unchanged" in out
+    assert "kept" not in out
+
+
+def test_a_newer_file_replaces_the_change_it_sent_for_review(loaded, write):
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Changed without a new stamp."))
+    load(loaded)
+    sent = Revision.objects.pending().get(kind="faq", name="gamma")
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Stamped.", reviewed="2026-02-01"))
+    assert load(loaded)[0] == 0
+    sent.refresh_from_db()
+    assert sent.state == Revision.State.SUPERSEDED
+    assert FAQ.objects.get(slug="gamma").body == "Stamped."
+
+
+def test_a_conflict_with_a_change_waiting_for_review_shows_the_waiting_text(loaded, write):
+    gamma = FAQ.objects.get(slug="gamma")
+    Revision.objects.create(
+        kind="faq", object_id=gamma.pk, name="gamma", title="What is gamma?", fingerprint="staff",
+        text="---\nslug: gamma\n---\n\nWaiting.\n", origin="the admin (editor)",
+    )  # fmt: skip
+    write("faqs/gamma.md", faq_text("gamma", related=["alpha", "beta"], body="Edited in the file."))
+    code, _, err = load(loaded)
+    assert code == 3
+    assert "-Waiting." in err.splitlines()
+    assert "+Edited in the file." in err.splitlines()
+
+
+def test_a_file_the_same_as_a_new_answer_waiting_for_review_creates_it_and_closes_the_wait(loaded, write):
+    text = faq_text("delta")
+    write("faqs/delta.md", text)
+    entry = parse(text.encode(), "content/faqs/delta.md", "faq")
+    waiting = Revision.objects.create(
+        kind="faq", name="delta", title="What is delta?", text=dump(entry), fingerprint=fingerprint(entry),
+        origin="the admin (editor)",
+    )  # fmt: skip
+    code, out, _ = load(loaded)
+    assert code == 0
+    assert FAQ.objects.filter(slug="delta").exists()
+    waiting.refresh_from_db()
+    assert waiting.state == Revision.State.SUPERSEDED
