@@ -140,8 +140,9 @@ def test_each_problem_names_the_field_it_is_about():
     ]
     with pytest.raises(ContentError) as caught:
         parse(faq_text("delta", body="").encode(), DELTA, "faq")
-    empty = [(problem.message, problem.field) for problem in caught.value.problems]
-    assert empty == [("the answer (the text after the closing '---') is empty", "body")]
+    empty = [(problem.path, problem.message, problem.field) for problem in caught.value.problems]
+    assert empty == [(DELTA, "the answer (the text after the closing '---') is empty", "body")]
+    assert caught.value.problems[0].line is not None
 
 
 def test_an_empty_required_value_is_named_as_empty_and_an_empty_optional_one_takes_its_default():
@@ -165,3 +166,9 @@ def test_a_translation_keeps_its_language():
     text = "---\nslug: basicos\ntranslation_of: basics\ntitle: Lo básico\ndescription: Lo básico.\norder: 1\n---\n"
     entry = parse(text.encode(), "content/es/topics/basicos.md", "topic", "es")
     assert (entry.language, entry.data["translation_of"]) == ("es", "basics")
+
+
+def test_a_character_yaml_cannot_read_is_named_from_the_front_matters_first_line():
+    text = faq_text("delta").replace("order: 10", "reviewer: a\ufffeb\norder: 10")
+    [problem] = problems(text)
+    assert problem.startswith(f"{DELTA}:2: front matter is not valid YAML: unacceptable character #xfffe")
