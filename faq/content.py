@@ -351,7 +351,7 @@ def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
     """Check raw front-matter values and a body against the kind's definition; fill entry.data and entry.body
     with the clean values. Files and admin forms both come through here."""
     spec = KINDS[entry.kind]
-    problems = _unknown_fields(entry, data, spec)
+    problems = _unknown_fields(entry, data)
     for item in entry.fields:
         problem = _field_value(entry, data.get(item.name), item)
         if problem:
@@ -359,7 +359,7 @@ def validate(entry: Entry, data: dict, body: str) -> list[Problem]:
     return problems + _body_problems(entry, body, spec)
 
 
-def _unknown_fields(entry, data, spec):
+def _unknown_fields(entry, data):
     known = {f.name for f in entry.fields}
     names = ", ".join(f.name for f in entry.fields)
     return [
