@@ -136,6 +136,7 @@ def test_html_to_text_puts_a_space_between_blocks_but_not_inside_words():
     assert html_to_text("<h2>One</h2><p>Two <strong>b</strong>old</p><ul><li>x</li><li>y</li></ul>") == (
         "One Two bold x y"
     )
+    assert html_to_text("<p>a<em>b</em><code>c</code>d</p><p>e</p>") == "abcd e"
 
 
 def test_html_to_text_reads_entities_as_the_characters_readers_see():
