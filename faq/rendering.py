@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -73,16 +74,16 @@ def _image_src(value):
     return value if path is not None and path.startswith(IMAGE_PREFIXES) else None
 
 
-def _digits(limit):
-    return lambda value: value if value.isdigit() and len(value) <= limit else None
+def _digits(value, limit):
+    return value if value.isdigit() and len(value) <= limit else None
 
 
 _ATTRIBUTE_FILTERS = {
     ("a", "href"): _link_href,
     ("img", "src"): _image_src,
-    ("img", "width"): _digits(4),
-    ("img", "height"): _digits(4),
-    ("ol", "start"): _digits(6),
+    ("img", "width"): partial(_digits, limit=4),
+    ("img", "height"): partial(_digits, limit=4),
+    ("ol", "start"): partial(_digits, limit=6),
 }
 
 
