@@ -83,6 +83,7 @@ $(BIN)/.mutation-installed: requirements-mutation.txt $(BIN)/.installed
 
 # Not part of `make test`: mutants of each module against its own tests; results stay in mutants/ for the next run.
 mutation: install $(BIN)/.mutation-installed ## Mutation testing (mutmut) of the sanitiser, the content parser and the sync decisions
+	$(LOCAL) $(PY) manage.py compile_translations
 	$(PY) tools/mutation.py run
 
 audit: install tools audit/node_modules/.installed ## Lighthouse scores (mobile) for the home page, FAQ index and an FAQ page
