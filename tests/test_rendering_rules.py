@@ -62,6 +62,11 @@ def test_a_link_to_a_draft_answer_shows_its_words_and_the_next_links_still_work(
     assert html == f'<p>Draft and {ALPHA} and <a href="https://b.example/" rel="noopener noreferrer">b</a></p>\n'
 
 
+def test_a_link_to_a_draft_answer_leaves_the_next_ordinary_link_closed_where_it_ends():
+    html = render("[Draft](faq:draft) then [b](https://b.example/) and more.")
+    assert html == '<p>Draft then <a href="https://b.example/" rel="noopener noreferrer">b</a> and more.</p>\n'
+
+
 def test_a_link_to_a_draft_answer_keeps_the_emphasis_inside_it():
     assert render("[**Draft**](faq:draft) then [Alpha](faq:alpha) more") == (
         f"<p><strong>Draft</strong> then {ALPHA} more</p>\n"
