@@ -73,6 +73,10 @@ def test_a_link_to_a_draft_answer_keeps_the_emphasis_inside_it():
     )
 
 
+def test_a_link_to_a_draft_answer_keeps_code_written_inside_it():
+    assert render("[`intake`](faq:draft) form") == "<p><code>intake</code> form</p>\n"
+
+
 def test_a_link_to_an_answer_ends_where_its_words_end():
     assert render("See [Alpha](faq:alpha) for more.") == f"<p>See {ALPHA} for more.</p>\n"
 
