@@ -60,8 +60,7 @@ def _middle(old, new, i1, i2, j1, j2, out, depth):
         out.append(("insert" if i1 == i2 else "delete", i1, i2, j1, j2))
         return
     if (i2 - i1) * (j2 - j1) <= SMALL_GAP:
-        matcher = difflib.SequenceMatcher(None, old[i1:i2], new[j1:j2], autojunk=False)
-        out.extend((tag, i1 + a1, i1 + a2, j1 + b1, j1 + b2) for tag, a1, a2, b1, b2 in matcher.get_opcodes())
+        _compare_small(old, new, i1, i2, j1, j2, out)
         return
     anchors = _anchors(old, new, i1, i2, j1, j2) if depth else []
     if not anchors:
@@ -72,6 +71,12 @@ def _middle(old, new, i1, i2, j1, j2, out, depth):
         out.append(("equal", i, i + 1, j, j + 1))
         i1, j1 = i + 1, j + 1
     _match(old, new, i1, i2, j1, j2, out, depth - 1)
+
+
+def _compare_small(old, new, i1, i2, j1, j2, out):
+    """A gap small enough for SequenceMatcher's exact comparison."""
+    matcher = difflib.SequenceMatcher(None, old[i1:i2], new[j1:j2], autojunk=False)
+    out.extend((tag, i1 + a1, i1 + a2, j1 + b1, j1 + b2) for tag, a1, a2, b1, b2 in matcher.get_opcodes())
 
 
 def _anchors(old, new, i1, i2, j1, j2):

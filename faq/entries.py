@@ -113,6 +113,19 @@ def apply(
     """
     kind = KINDS[entry.kind]
     before = None if obj._state.adding else _shown_elsewhere(obj)
+    _set_fields(obj, entry, kind)
+    if kind.name == "faq":
+        obj.topic = _topic(entry, topics)
+        obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
+    obj._change_reason = reason[:100] if reason else None
+    _save(obj, kind, render_context, record_version)
+    if kind.name == "faq" and links:
+        set_links(obj, entry.data["related"], entry.data["aliases"])
+    return _what_others_show(before, obj, entry)
+
+
+def _set_fields(obj, entry, kind):
+    """The entry's own values onto the row: its fields (not the link tables), language, body and original."""
     for item in entry.fields:
         if item.name not in _LINK_FIELDS:
             setattr(obj, item.name, entry.data[item.name])
@@ -122,14 +135,6 @@ def apply(
         obj.body = entry.body
     if "translation_of" in entry.data:
         obj.translation_of = MODELS[entry.kind].objects.get(language=ENGLISH, slug=entry.data["translation_of"])
-    if kind.name == "faq":
-        obj.topic = _topic(entry, topics)
-        obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
-    obj._change_reason = reason[:100] if reason else None
-    _save(obj, kind, render_context, record_version)
-    if kind.name == "faq" and links:
-        set_links(obj, entry.data["related"], entry.data["aliases"])
-    return _what_others_show(before, obj, entry)
 
 
 def _topic(entry, topics):

@@ -207,6 +207,13 @@ class _Load:
             f"{'' if language == kinds.ENGLISH else language + ':'}{kind}:{name}" for kind, language, name in self.force
         )
         contexts = {language: self.render_context(steps, language) for language in kinds.LANGUAGES}
+        self.write_all(steps, contexts)
+        self.find_missing()
+        record_versions(self.versions)
+        dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
+
+    def write_all(self, steps, contexts):
+        """Every step, topics before the answers in them; then the answers' links, once every answer exists."""
         topics = None
         for step in steps:
             if step.entry.kind == "faq" and topics is None:
@@ -215,9 +222,6 @@ class _Load:
         for step in steps:
             if step.entry.kind == "faq" and step.action in (CREATE, UPDATE):
                 set_links(step.obj, step.entry.data["related"], step.entry.data["aliases"])
-        self.find_missing()
-        record_versions(self.versions)
-        dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
 
     def render_context(self, steps, language):
         """Render against what will be live after this load: the database, with the entries it takes."""
