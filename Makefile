@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=iop_site.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup tools deploy-tools run test test-deploy guide-pictures fuzz bench audit lint format clean
+.PHONY: help install setup tools deploy-tools run test test-deploy guide-pictures fuzz mutation bench audit lint format clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,6 +76,14 @@ guide-pictures: install tools ## Redraw the staff guide's pictures (static/staff
 
 fuzz: install ## The no-edit-lost state machine at length (FUZZ_EXAMPLES, default 300 sequences of 30 steps)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_no_edit_lost.py -p no:cacheprovider -q
+
+$(BIN)/.mutation-installed: requirements-mutation.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+# Not part of `make test`: mutants of each module against its own tests; results stay in mutants/ for the next run.
+mutation: install $(BIN)/.mutation-installed ## Mutation testing (mutmut) of the sanitiser, the content parser and the sync decisions
+	$(PY) tools/mutation.py run
 
 audit: install tools audit/node_modules/.installed ## Lighthouse scores (mobile) for the home page, FAQ index and an FAQ page
 	$(PY) audit/run.py

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -175,7 +174,7 @@ class _TextCollector(HTMLParser):
 
 def html_to_text(html):
     """The words a reader sees in sanitised HTML, as one line of plain text (search index, structured data)."""
-    collector = _TextCollector()
+    collector = _TextCollector()  # it turns &amp; and the like into their characters, once
     collector.feed(html or "")
     collector.close()
-    return " ".join(unescape("".join(collector.parts)).split())
+    return " ".join("".join(collector.parts).split())
