@@ -24,7 +24,10 @@ from .queries import CrisisWords, clean_query, groups, parse_synonyms, search_te
 from .rendering import html_to_text
 
 RESULT_LIMIT = 20
-WINDOW = 200  # SQLite: how many of the best matches to check against published() before looking further
+# At most this many visible matches of the question, and as many of the rest, are ranked: a word that is in every
+# answer costs the same with 1,000 FAQs or 100,000. Below it, every match is ranked (the best are always found);
+# above it, the best of the first CANDIDATES in index order.
+CANDIDATES = 300
 EXCERPT_WORDS = 24
 START, STOP = "\ue000", "\ue001"  # private-use markers: never in indexed text (stripped), never in output
 ELLIPSIS = "…"
@@ -120,6 +123,8 @@ def _find(result, limit, visible):
 
 # --- SQLite FTS5 -------------------------------------------------------------------------------------------------
 
+_ROWIDS = {"a": RawSQL("a.rowid", ()), "b": RawSQL("b.rowid", ())}
+
 
 class _SQLite:
     @staticmethod
@@ -131,33 +136,40 @@ class _SQLite:
         return " AND ".join("(" + " OR ".join(f'"{word}"' for word in group) + ")" for group in groups)
 
     def ranked(self, groups, visible, any_word, limit):
-        """Rank the matches, then check visibility (published, in the page's language) for the best WINDOW of them
-        (all of them if drafts or the other language crowd it).
+        """Rank a bounded set of visible matches (published, in the page's language): question matches first, then
+        by bm25 over the question, summary and answer (weighted 10, 4, 1).
 
-        Checking published() per match in rank order keeps rare words fast; filtering 10,000 rows first would
-        cost every query a scan, and letting SQLite drive the MATCH from published rows took seconds.
+        Visibility is checked in the scan, one primary-key lookup per match, before the LIMIT: drafts and the
+        other language never crowd out a published match. `+rowid` keeps SQLite from restarting the full-text
+        query once per question match (a rowid lookup with MATCH reads the whole doclist each time).
         """
         expression = self.match(groups, any_word)
-        visible_sql, visible_params = (
-            visible.filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
-        )
+        visible_a, visible_params = self.visible(visible, "a")
+        visible_b, _ = self.visible(visible, "b")
+        score = "bm25(faq_search, 10.0, 4.0, 1.0)"
         sql = (
-            f"SELECT top.id, top.in_question, EXISTS ({visible_sql}) FROM ("
-            "SELECT rowid AS id, rowid IN (SELECT rowid FROM faq_search WHERE faq_search MATCH %s) AS in_question, "
-            "bm25(faq_search, 10.0, 4.0, 1.0) AS score FROM faq_search WHERE faq_search MATCH %s "
-            "ORDER BY in_question DESC, score, rowid LIMIT %s) AS top "
-            "ORDER BY top.in_question DESC, top.score, top.id"
+            "WITH question AS MATERIALIZED (SELECT rowid AS id FROM faq_search a WHERE faq_search MATCH %s "
+            f"AND EXISTS ({visible_a}) LIMIT %s) "
+            "SELECT id, in_question FROM ("
+            f"SELECT b.rowid AS id, 1 AS in_question, {score} AS score FROM faq_search b "
+            "WHERE faq_search MATCH %s AND +b.rowid IN (SELECT id FROM question) "
+            "UNION ALL SELECT * FROM ("
+            f"SELECT b.rowid AS id, 0 AS in_question, {score} AS score FROM faq_search b "
+            f"WHERE faq_search MATCH %s AND EXISTS ({visible_b}) AND +b.rowid NOT IN (SELECT id FROM question) "
+            "LIMIT %s)"
+            ") ORDER BY in_question DESC, score, id LIMIT %s"
         )
-        window = max(WINDOW, limit)
+        params = [f"{{question}} : ({expression})", *visible_params, CANDIDATES, expression, expression]
+        params += [*visible_params, CANDIDATES, limit]
         with connection.cursor() as cursor:
-            params = [*visible_params, f"{{question}} : ({expression})", expression]
-            cursor.execute(sql, [*params, window])
-            rows = cursor.fetchall()
-            found = [(faq_id, in_question) for faq_id, in_question, shown in rows if shown]
-            if len(found) < limit and len(rows) == window:
-                cursor.execute(sql, [*params, -1])
-                found = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
-        return found[:limit]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def visible(visible, alias):
+        """SQL that is true when the row `alias` of faq_search is visible, and its parameters."""
+        rows = visible.filter(pk=_ROWIDS[alias]).order_by().values("id")
+        return rows.query.sql_with_params()
 
     def highlights(self, groups, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
@@ -202,16 +214,21 @@ class _PostgreSQL:
         return f"({sql})", [w for group in groups for w in group]
 
     def ranked(self, groups, visible, any_word, limit):
+        """As SQLite: a bounded set of visible matches (found through the GIN index) is ranked, question first."""
         tsquery, query_params = self.tsquery(groups, any_word)
         published_sql, published_params = visible.order_by().values("id").query.sql_with_params()
         sql = (
-            "SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
-            f"FROM faq_search s, (SELECT {tsquery} AS query) AS q "
-            f"WHERE s.document_vector @@ q.query AND s.faq_id IN ({published_sql}) "
-            "ORDER BY in_question DESC, ts_rank(s.document_vector, q.query) DESC, s.faq_id LIMIT %s"
+            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS query), "
+            "matches AS MATERIALIZED (SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
+            "FROM faq_search s, q "
+            f"WHERE s.document_vector @@ q.query AND s.faq_id IN ({published_sql})), "
+            "candidates AS ((SELECT * FROM matches WHERE in_question LIMIT %s) "
+            "UNION ALL (SELECT * FROM matches WHERE NOT in_question LIMIT %s)) "
+            "SELECT c.faq_id, c.in_question FROM candidates c JOIN faq_search s ON s.faq_id = c.faq_id, q "
+            "ORDER BY c.in_question DESC, ts_rank(s.document_vector, q.query) DESC, c.faq_id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*query_params, *published_params, limit])
+            cursor.execute(sql, [*query_params, *published_params, CANDIDATES, CANDIDATES, limit])
             return cursor.fetchall()
 
     def highlights(self, groups, ids, any_word):
