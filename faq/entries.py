@@ -183,5 +183,30 @@ def set_links(faq, related, aliases):
         Alias.objects.bulk_create(Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(wanted - have))
 
 
+def set_many_links(wanted, current: Links, *, batch_size=500):
+    """set_links for many FAQs in a few queries: `wanted` is [(faq, related slugs, aliases)], `current` their
+    links as they are now (Links.read before any of them changed)."""
+    ids = {(language, slug): pk for language, slug, pk in FAQ.objects.values_list("language", "slug", "pk")}
+    relink, new_related, unwanted_aliases, new_aliases = [], [], [], []
+    for faq, related, aliases in wanted:
+        if list(current.related[faq.pk]) != list(related):
+            relink.append(faq.pk)
+            targets = [ids.get((faq.language, slug)) for slug in related]
+            new_related += [
+                RelatedFAQ(faq=faq, target_id=target, position=position)
+                for position, target in enumerate(targets)
+                if target is not None and target != faq.pk
+            ]
+        have, keep = set(current.aliases[faq.pk]), set(aliases)
+        unwanted_aliases += [(faq.pk, slug) for slug in have - keep]
+        new_aliases += [Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(keep - have)]
+    for start in range(0, len(relink), batch_size):
+        RelatedFAQ.objects.filter(faq_id__in=relink[start : start + batch_size]).delete()
+    for faq_id, slug in unwanted_aliases:
+        Alias.objects.filter(faq_id=faq_id, slug=slug).delete()
+    RelatedFAQ.objects.bulk_create(new_related, batch_size=batch_size)
+    Alias.objects.bulk_create(new_aliases, batch_size=batch_size)
+
+
 def live_fingerprint(obj, links=None):
     return fingerprint(entry_of(obj, links))

@@ -23,11 +23,12 @@ from django.db import transaction
 from . import dependants, kinds
 from .caching import bump_content_version, bumps_suspended
 from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
-from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_links
+from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_many_links
 from .history import record_versions
 from .locking import lock_content
 from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context, faq_url
 from .rendering import RenderError
+from .search import indexing_in_batches
 
 CREATE, UPDATE, PENDING, UNCHANGED, KEPT, CONFLICT = "created", "updated", "pending", "unchanged", "kept", "conflict"
 LOAD_REASON = "load_content"
@@ -212,9 +213,10 @@ class _Load:
             if step.entry.kind == "faq" and topics is None:
                 topics = {(topic.language, topic.slug): topic for topic in Topic.objects.all()}
             self.write(step, contexts[step.entry.language], topics)
-        for step in steps:
-            if step.entry.kind == "faq" and step.action in (CREATE, UPDATE):
-                set_links(step.obj, step.entry.data["related"], step.entry.data["aliases"])
+        linked = [step for step in steps if step.entry.kind == "faq" and step.action in (CREATE, UPDATE)]
+        set_many_links(
+            [(step.obj, step.entry.data["related"], step.entry.data["aliases"]) for step in linked], self.links
+        )
         self.find_missing()
         record_versions(self.versions)
         dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
@@ -369,7 +371,7 @@ def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, 
     try:
         with transaction.atomic():
             lock_content(wait, on_wait)
-            with bumps_suspended():
+            with bumps_suspended(), indexing_in_batches():
                 _Load(content, report, force=forced, prune=prune).run()
             if report.changed:
                 bump_content_version()  # bulk writes above send no signals

@@ -8,7 +8,9 @@ with private-use characters; the text is HTML-escaped first and only then are th
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -288,11 +290,43 @@ def rebuild_index():
         backend.index([index_row(*row) for row in rows.iterator(chunk_size=2000)])
 
 
+_batch = threading.local()
+BATCH_SIZE = 1000
+
+
+@contextlib.contextmanager
+def indexing_in_batches():
+    """Within a load: index saved FAQs a batch at a time (one statement per batch, not two per row), and the
+    last batch on the way out. Still inside the caller's transaction, so a failed load indexes nothing."""
+    _batch.rows = {}
+    try:
+        yield
+        _flush()
+    finally:
+        _batch.rows = None
+
+
+def _flush():
+    rows, _batch.rows = _batch.rows, {}
+    if rows:
+        _backend().index(list(rows.values()))
+
+
 @receiver(post_save, sender=FAQ, dispatch_uid="faq_search_index")
 def _index_saved_faq(sender, instance, raw=False, **kwargs):
-    _backend().index([index_row(instance.pk, instance.question, instance.summary, instance.body_html)])
+    row = index_row(instance.pk, instance.question, instance.summary, instance.body_html)
+    batch = getattr(_batch, "rows", None)
+    if batch is None:
+        _backend().index([row])
+        return
+    batch[instance.pk] = row
+    if len(batch) >= BATCH_SIZE:
+        _flush()
 
 
 @receiver(post_delete, sender=FAQ, dispatch_uid="faq_search_remove")
 def _remove_deleted_faq(sender, instance, **kwargs):
+    batch = getattr(_batch, "rows", None)
+    if batch:
+        batch.pop(instance.pk, None)
     _backend().remove(instance.pk)
