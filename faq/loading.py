@@ -264,6 +264,9 @@ class _Load:
         entry, created = step.entry, step.obj is None
         step.obj = step.obj or MODELS[entry.kind]()
         reason = f"{LOAD_REASON} --force (replaced an admin edit)" if step.forced else LOAD_REASON
+        # The bookkeeping goes in with the save (no second UPDATE per row); mark() below then finds it done.
+        step.obj.source_path, step.obj.source_sha256 = entry.path, entry.sha256
+        step.obj.loaded_fingerprint = fingerprint(entry)
         try:
             applied = apply(
                 step.obj, entry, render_context=context, topics=topics, reason=reason, record_version=False, links=False
