@@ -549,11 +549,18 @@ def _discover_child(root, child, language):
 
 
 def _discover_folder(root, folder, language):
-    for path in (folder / name for name in sorted(os.listdir(folder))):
-        if path.name.startswith("."):
+    shown_folder = _display(root, folder)  # once, not per file: relative_to() is slow over 10,000 files
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if name.startswith("."):
             continue
-        if path.name.endswith(".md"):
-            yield path, _display(root, path), FOLDERS[folder.name], language
+        if name.endswith(".md"):
+            yield (
+                path,
+                f"{shown_folder}/{os.fsencode(name).decode('utf-8', 'backslashreplace')}",
+                FOLDERS[folder.name],
+                language,
+            )
         elif path.is_dir():
             yield None, _display(root, path), "sub-folders are not read; move the files up one level", None
 
