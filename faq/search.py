@@ -9,6 +9,7 @@ with private-use characters; the text is HTML-escaped first and only then are th
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -81,13 +82,22 @@ def search(raw_query, limit=RESULT_LIMIT, language="en"):
     query = clean_query(raw_query)
     words = SearchWords.objects.first()
     result = SearchResult(query=query, terms=search_terms(query))
-    result.crisis = CrisisWords.of(words.crisis_terms if words else ()).found_in(query)
+    crisis_words, synonyms = _word_lists(
+        tuple(words.crisis_terms if words else ()), tuple(words.synonyms if words else ())
+    )
+    result.crisis = crisis_words.found_in(query)
     if result.crisis and words:
         result.crisis_answer = _crisis_answer(words.crisis_answer, language)
-    result.groups = groups(result.terms, parse_synonyms(words.synonyms if words else ()))
+    result.groups = groups(result.terms, synonyms)
     if result.terms:
         _find(result, limit, FAQ.objects.published().filter(language=language))
     return result
+
+
+@functools.lru_cache(maxsize=4)
+def _word_lists(crisis_terms, synonyms):
+    """The clinic's word lists ready to compare, prepared once per version of the lists, not per search."""
+    return CrisisWords.of(crisis_terms), parse_synonyms(synonyms)
 
 
 def _crisis_answer(slug, language):
