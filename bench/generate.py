@@ -95,12 +95,16 @@ def generate(out: Path, n: int, seed: int = 1):
         "---\nname: Bench Program\nphone: (617) 555-0142\naddress: 1 Example St\nhours: Weekdays\n"
         "intake:\n- Call us.\n---\n\nA benchmark site for {{ fact:schedule }}.\n"
     )
+    (out / "search.md").write_text(
+        "---\ncrisis_terms:\n- suicide\n- kill myself\ncrisis_answer: faq-0\nsynonyms:\n- money = cost\n---\n"
+    )
     for i in range(n):
         related = "".join(f"\n- faq-{(i + k) % n}" for k in (1, 2, 3))
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9)))
         (out / "faqs" / f"faq-{i}.md").write_text(
             f"---\nquestion: 'Question {i}: {words}?'\nslug: faq-{i}\nsummary: A short summary for question {i}.\n"
             f"topic: {TOPICS[i % len(TOPICS)]}\nrelated:{related}\norder: {i}\nreviewed: 2026-11-01\n"
+            "reviewer: Clinical director, LCSW\n"
             f"sources:\n- title: NIMH\n  url: https://www.nimh.nih.gov/\n---\n\n{body(rng, i, n)}\n"
         )
 

@@ -1,8 +1,12 @@
 """`make bench`: load speed, page throughput against a static file, latency, queries, worker memory.
 
-For each size (BENCH_SIZES, default "1000,10000") it generates synthetic content, loads it into a fresh SQLite
-database, starts gunicorn with the production settings on loopback, drives each page with wrk (or a Python
-load generator when wrk is missing) at concurrency 16, and writes the table to bench/RESULTS.md.
+For each database (BENCH_DB: "sqlite", "postgres" or "sqlite,postgres"; default sqlite) and size (BENCH_SIZES,
+default "1000,10000"; 100000 works too) it generates synthetic content, loads it into a fresh database, starts
+gunicorn with the production settings on loopback, drives each page with wrk (or a Python load generator when wrk
+is missing) at concurrency 16, and writes the tables to bench/RESULTS.md: one section per database, the other
+database's section kept from its last run.
+
+PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), a database iop_bench_SIZE made afresh.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 PYTHON = sys.executable
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+DATABASES = os.environ.get("BENCH_DB", "sqlite").split(",")
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DATABASE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -34,12 +41,32 @@ PAGES = [
     ("home", "/"),
     ("FAQ index", "/faq/"),
     ("FAQ page", "/faq/faq-{middle}/"),
+    ("topic page", "/faq/topics/treatment/?page=2"),
     ("search", "/search/?q=therapy+sessions"),
-    ("sitemap", "/sitemap.xml"),
+    ("search, words in every answer", "/search/?q=group+care"),
+    ("sitemap index", "/sitemap.xml"),
+    ("sitemap section", "/sitemap-faqs.xml?p={section}"),
 ]
 
 
-def django_env(size):
+def database_url(size, database="sqlite"):
+    if database == "postgres":
+        return f"{POSTGRES_URL}/iop_bench_{size}"
+    return f"sqlite:///{WORK / f'db-{size}.sqlite3'}"
+
+
+def fresh_database(env, size, database):
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS iop_bench_{int(size)}")
+            connection.execute(f"CREATE DATABASE iop_bench_{int(size)}")
+    else:
+        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+
+
+def django_env(size, database="sqlite"):
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="iop_site.settings.production",
@@ -47,7 +74,7 @@ def django_env(size):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL="https://bench.example.org",
         SECURE_PROXY_SSL_HEADER="1",
-        DATABASE_URL=f"sqlite:///{WORK / f'db-{size}.sqlite3'}",
+        DATABASE_URL=database_url(size, database),
         CONTENT_DIR=str(WORK / f"content-{size}"),
         PYTHONPATH=str(ROOT),
     )
@@ -277,24 +304,30 @@ def report_through_nginx(result):
 # --- one size ---------------------------------------------------------------------------------------------------
 
 
-def bench_size(size):
+def bench_size(size, database="sqlite"):
     from bench.generate import generate
 
-    env = django_env(size)
+    env = django_env(size, database)
     content = Path(env["CONTENT_DIR"])
     shutil.rmtree(content, ignore_errors=True)
-    Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    fresh_database(env, size, database)
     generate(content, size)
     manage(env, "migrate", "--noinput")
     loads = in_django(env, "load_timing.py")
     only = os.environ.get("BENCH_PAGES")
-    pages = [(name, path.format(middle=size // 2)) for name, path in PAGES if not only or name in only.split(",")]
+    section = max(1, size // 2 // 1000)  # a sitemap section page from the middle
+    pages = [
+        (name, path.format(middle=size // 2, section=section))
+        for name, path in PAGES
+        if not only or name in only.split(",") or name == "FAQ page"
+    ]
     env["BENCH_PATHS"] = json.dumps([path for _, path in pages])
     queries = in_django(env, "query_counts.py")
 
     static_file = ROOT / "staticfiles" / STATIC_NAME
     static_file.parent.mkdir(parents=True, exist_ok=True)
-    static_file.write_bytes(b"x" * queries["sizes"][pages[2][1]])
+    faq_path = next(path for name, path in pages if name == "FAQ page")
+    static_file.write_bytes(b"x" * queries["sizes"][faq_path])
     gunicorn = start_gunicorn(env)
     try:
         rows = [
@@ -315,54 +348,94 @@ def bench_size(size):
         static_file.unlink(missing_ok=True)
     return {
         "size": size, "loads": loads, "queries": queries, "rows": rows, "rss": rss, "workers": workers, "front": front,
+        "database": database,
     }  # fmt: skip
 
 
-def report(results):
+def report(results, database):
+    name = DATABASE_NAMES[database]
     lines = [
-        "# Benchmark results",
+        f"## {name}",
         "",
         f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), "
-        f"Python {platform.python_version()}, SQLite, production settings, gunicorn on loopback, "
-        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. Re-run: `make bench`.",
+        f"Python {platform.python_version()}, {name}, production settings, gunicorn on loopback, "
+        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. "
+        f"Re-run: `BENCH_DB={database} BENCH_SIZES={','.join(str(r['size']) for r in results)} make bench`.",
         "",
     ]
     for result in results:
-        size, loads = result["size"], result["loads"]
-        static_rps = result["rows"][0][2]["rps"]
-        lines += [
-            f"## {size:,} FAQs",
-            "",
-            "| page | requests/s | × static | p50 ms | p99 ms | errors | queries (uncached / cached) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-        ]
-        for name, path, stats in result["rows"]:
-            q = result["queries"]["counts"].get(path)
-            queries = f"{q[0]} / {q[1]}" if q else "0"
-            lines.append(
-                f"| {name} `{path}` | {stats['rps']:,.0f} | {stats['rps'] / static_rps:.2f} | {stats['p50']:.1f} | "
-                f"{stats['p99']:.1f} | {stats['errors']} | {queries} |"
-            )
-        lines += [
-            "",
-            f"- `load_content`, first load: {loads['first_seconds']:.2f} s "
-            f"({size / loads['first_seconds']:,.0f} files/s)",
-            f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
-            f"({size / loads['second_seconds']:,.0f} files/s)",
-            f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB "
-            f"(largest of {result['workers']} workers)",
-            "",
-        ]
-        lines += report_through_nginx(result)
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+        lines += report_size(result)
+    lines += report_growth(results)
+    return lines
+
+
+def report_size(result):
+    size, loads = result["size"], result["loads"]
+    static_rps = result["rows"][0][2]["rps"]
+    lines = [
+        f"### {size:,} FAQs",
+        "",
+        "| page | requests/s | × static | p50 ms | p99 ms | errors | queries (uncached / cached) | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    sizes = result["queries"]["sizes"]
+    faq_bytes = next(sizes[path] for name, path, _ in result["rows"] if name == "FAQ page")
+    for name, path, stats in result["rows"]:
+        q = result["queries"]["counts"].get(path)
+        queries = f"{q[0]} / {q[1]}" if q else "0"
+        size_bytes = sizes.get(path, faq_bytes)  # the static file is the FAQ page's size
+        lines.append(
+            f"| {name} `{path}` | {stats['rps']:,.0f} | {stats['rps'] / static_rps:.2f} | {stats['p50']:.1f} | "
+            f"{stats['p99']:.1f} | {stats['errors']} | {queries} | {size_bytes:,} |"
+        )
+    lines += [
+        "",
+        f"- `load_content`, first load: {loads['first_seconds']:.2f} s ({size / loads['first_seconds']:,.0f} files/s)",
+        f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
+        f"({size / loads['second_seconds']:,.0f} files/s)",
+        f"- `load_content`, 1 file changed among {size:,}: {loads['one_changed_seconds']:.2f} s",
+        f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB "
+        f"(largest of {result['workers']} workers)",
+        "",
+    ]
+    return lines + report_through_nginx(result)
+
+
+def report_growth(results):
+    first = {result["size"]: result["loads"]["first_seconds"] for result in results}
+    if 1000 in first and 10000 in first:
+        ratio = first[10000] / first[1000]
+        return [f"First load of 10,000 files took {ratio:.1f}× the first load of 1,000 (target: at most 11×).", ""]
+    return []
+
+
+def write_results(sections):
+    """RESULTS.md with this run's sections, and the other database's section as it was."""
+    path = ROOT / "bench" / "RESULTS.md"
+    kept = {}
+    if path.exists():
+        text = path.read_text()
+        for database, name in DATABASE_NAMES.items():
+            match = re.search(rf"^## {name}\n.*?(?=^## |\Z)", text, re.M | re.S)
+            if match and database not in sections:
+                kept[database] = match.group(0).rstrip("\n").split("\n")
+    lines = ["# Benchmark results", ""]
+    for database in DATABASE_NAMES:
+        section = sections.get(database) or kept.get(database)
+        if section:
+            lines += [*section, ""]
+    path.write_text("\n".join(lines).rstrip("\n") + "\n")
     print("\n".join(lines))
 
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    report([bench_size(size) for size in SIZES])
+    sections = {}
+    for database in DATABASES:
+        sections[database] = report([bench_size(size, database) for size in SIZES], database)
+        write_results(sections)  # after each database: a later failure keeps what was measured
 
 
 if __name__ == "__main__":

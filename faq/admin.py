@@ -6,7 +6,6 @@ Every write goes through the content lock, the entry rules (faq/forms.py, faq/va
 
 import contextlib
 import datetime
-import difflib
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import quality, signoff
+from . import diffs, quality, signoff
 from .content import parse
 from .entries import MODELS
 from .forms import SAVE_WAIT_SECONDS, entry_form
@@ -659,7 +658,7 @@ class RevisionAdmin(admin.ModelAdmin):
                 "dale_chall": quality.dale_chall(entry.body, facts),
                 "hardest": quality.hardest_sentences(entry, facts),
             }
-        source_diff = side_by_side(revision.base_text or "", revision.text)
+        source_diff = diffs.side_by_side(revision.base_text or "", revision.text)
         decide_reason = signoff.can_approve(request.user, revision)
         return {
             **self.admin_site.each_context(request),
@@ -678,17 +677,6 @@ class RevisionAdmin(admin.ModelAdmin):
             "two_people": settings.SIGNOFF_TWO_PEOPLE,
             "live_url": _live_url(revision),
         }
-
-
-def side_by_side(old_text, new_text):
-    """(old line, new line, tag) rows for a two-column diff; tag is equal, replace, delete or insert."""
-    old, new = old_text.splitlines(), new_text.splitlines()
-    rows = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        left, right = old[i1:i2], new[j1:j2]
-        for index in range(max(len(left), len(right))):
-            rows.append((left[index] if index < len(left) else "", right[index] if index < len(right) else "", tag))
-    return rows
 
 
 def _render_for_review(entry, context):

@@ -177,11 +177,11 @@ def _set(breaker, key, value):
 
 # The query parameters a cached page reads, by URL name, and the largest value cached. Every other parameter is
 # left out of the key (the page is the same without it), so `/?x=<random>` is served the one cached home page
-# instead of filling the cache. A value that is not a plain page number (or past MAX_CACHED_PAGE: a made-up
-# number shows the last page) is served fresh and not stored. The value 1 is the same page as no value.
-CACHED_QUERY_PARAMETERS = {"faq:topic": "page", "sitemap": "p"}
-MAX_CACHED_PAGE = 100
-_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+# instead of filling the cache. A value that is not a plain page number (or past the largest cached: a made-up
+# number shows a topic's last page) is served fresh and not stored. The value 1 is the same page as no value.
+# A sitemap section past its last page is a 404, never stored, so its cap only bounds the number's length.
+CACHED_QUERY_PARAMETERS = {"faq:topic": ("page", 100), "sitemap-section": ("p", 9999)}
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def cache_key(request, version):
@@ -190,12 +190,12 @@ def cache_key(request, version):
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    parameter = CACHED_QUERY_PARAMETERS.get(match.view_name)
+    parameter, largest = CACHED_QUERY_PARAMETERS.get(match.view_name, (None, 0))
     values = request.GET.getlist(parameter) if parameter else []
     if len(values) > 1:
         return None
     value = values[0] if values else "1"
-    if not _PAGE_NUMBER.fullmatch(value) or int(value) > MAX_CACHED_PAGE:
+    if not _PAGE_NUMBER.fullmatch(value) or int(value) > max(largest, 1):
         return None
     identity = request.path if value == "1" else f"{request.path}?{parameter}={value}"
     return f"page:{version}:{hashlib.sha256(identity.encode('utf-8', 'surrogateescape')).hexdigest()}"

@@ -549,11 +549,18 @@ def _discover_child(root, child, language):
 
 
 def _discover_folder(root, folder, language):
-    for path in (folder / name for name in sorted(os.listdir(folder))):
-        if path.name.startswith("."):
+    shown_folder = _display(root, folder)  # once, not per file: relative_to() is slow over 10,000 files
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if name.startswith("."):
             continue
-        if path.name.endswith(".md"):
-            yield path, _display(root, path), FOLDERS[folder.name], language
+        if name.endswith(".md"):
+            yield (
+                path,
+                f"{shown_folder}/{os.fsencode(name).decode('utf-8', 'backslashreplace')}",
+                FOLDERS[folder.name],
+                language,
+            )
         elif path.is_dir():
             yield None, _display(root, path), "sub-folders are not read; move the files up one level", None
 
@@ -648,9 +655,13 @@ class _CrossCheck:
         known["alias"] = self.check_aliases(of("faq", language), known["faq"])
         for entry in of("faq", language):
             self.check_topic_and_related(entry, known)
+        names = {
+            "fact": known["fact"].keys(),
+            "faq": known["faq"].keys() | known["alias"].keys(),
+        }  # once, not per entry
         for kind_name in ("topic", "fact", "faq", "site", "search"):
             for entry in of(kind_name, language):
-                self.check_references(entry, known)
+                self.check_references(entry, names)
 
     def add(self, entry, key, message, *, line=None, kind="", name="", language=None):
         cause = self.broken.get((language or entry.language, kind, name))
@@ -688,8 +699,7 @@ class _CrossCheck:
             elif target not in known["faq"]:
                 self.add(entry, "related", f"related FAQ '{target}' does not exist", kind="faq", name=target)
 
-    def check_references(self, entry, known):
-        names = {"fact": known["fact"].keys(), "faq": known["faq"].keys() | known["alias"].keys()}
+    def check_references(self, entry, names):
         for line, field_name, found, token in references(entry):
             if token in names[found]:
                 continue

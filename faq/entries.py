@@ -82,11 +82,16 @@ def original_of(kind_name, data):
     return english.first()
 
 
+_NOT_IN_ENTRIES = ("body_html", "content_hash", "content_changed_at", "created_at", "updated_at", "source_sha256")
+
+
 def rows_with_entries(kind_name):
     """(row, entry) for every row of a kind, with FAQ links read in two queries."""
     if kind_name == "faq":
         links = Links.read()
-        return [(row, entry_of(row, links)) for row in FAQ.objects.select_related("topic")]
+        # Only what an entry holds, with each FAQ's topic and original in the same query.
+        rows = FAQ.objects.select_related("topic", "translation_of").defer(*_NOT_IN_ENTRIES)
+        return [(row, entry_of(row, links)) for row in rows]
     return [(row, entry_of(row)) for row in MODELS[kind_name].objects.all()]
 
 
@@ -113,6 +118,19 @@ def apply(
     """
     kind = KINDS[entry.kind]
     before = None if obj._state.adding else _shown_elsewhere(obj)
+    _set_fields(obj, entry, kind)
+    if kind.name == "faq":
+        obj.topic = _topic(entry, topics)
+        obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
+    obj._change_reason = reason[:100] if reason else None
+    _save(obj, kind, render_context, record_version)
+    if kind.name == "faq" and links:
+        set_links(obj, entry.data["related"], entry.data["aliases"])
+    return _what_others_show(before, obj, entry)
+
+
+def _set_fields(obj, entry, kind):
+    """The entry's own values onto the row: its fields (not the link tables), language, body and original."""
     for item in entry.fields:
         if item.name not in _LINK_FIELDS:
             setattr(obj, item.name, entry.data[item.name])
@@ -122,14 +140,6 @@ def apply(
         obj.body = entry.body
     if "translation_of" in entry.data:
         obj.translation_of = MODELS[entry.kind].objects.get(language=ENGLISH, slug=entry.data["translation_of"])
-    if kind.name == "faq":
-        obj.topic = _topic(entry, topics)
-        obj._history_links = {"related": list(entry.data["related"]), "aliases": list(entry.data["aliases"])}
-    obj._change_reason = reason[:100] if reason else None
-    _save(obj, kind, render_context, record_version)
-    if kind.name == "faq" and links:
-        set_links(obj, entry.data["related"], entry.data["aliases"])
-    return _what_others_show(before, obj, entry)
 
 
 def _topic(entry, topics):
@@ -181,6 +191,31 @@ def set_links(faq, related, aliases):
     if have != wanted:
         Alias.objects.filter(faq=faq).exclude(slug__in=wanted).delete()
         Alias.objects.bulk_create(Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(wanted - have))
+
+
+def set_many_links(wanted, current: Links, *, batch_size=500):
+    """set_links for many FAQs in a few queries: `wanted` is [(faq, related slugs, aliases)], `current` their
+    links as they are now (Links.read before any of them changed)."""
+    ids = {(language, slug): pk for language, slug, pk in FAQ.objects.values_list("language", "slug", "pk")}
+    relink, new_related, unwanted_aliases, new_aliases = [], [], [], []
+    for faq, related, aliases in wanted:
+        if list(current.related[faq.pk]) != list(related):
+            relink.append(faq.pk)
+            targets = [ids.get((faq.language, slug)) for slug in related]
+            new_related += [
+                RelatedFAQ(faq=faq, target_id=target, position=position)
+                for position, target in enumerate(targets)
+                if target is not None and target != faq.pk
+            ]
+        have, keep = set(current.aliases[faq.pk]), set(aliases)
+        unwanted_aliases += [(faq.pk, slug) for slug in have - keep]
+        new_aliases += [Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(keep - have)]
+    for start in range(0, len(relink), batch_size):
+        RelatedFAQ.objects.filter(faq_id__in=relink[start : start + batch_size]).delete()
+    for faq_id, slug in unwanted_aliases:
+        Alias.objects.filter(faq_id=faq_id, slug=slug).delete()
+    RelatedFAQ.objects.bulk_create(new_related, batch_size=batch_size)
+    Alias.objects.bulk_create(new_aliases, batch_size=batch_size)
 
 
 def live_fingerprint(obj, links=None):

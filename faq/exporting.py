@@ -56,17 +56,23 @@ class _Outgoing:
 def _relative_path(obj, kind_name):
     """Where an entry's file lives inside the content folder: where it was loaded from, else None."""
     kind, language = KINDS[kind_name], getattr(obj, "language", ENGLISH)
-    parts = Path(obj.source_path).parts[1:] if obj.source_path else ()
-    if language != ENGLISH:
-        if parts[:1] != (TRANSLATION_FOLDERS[language],):
-            return None
-        parts = parts[1:]
+    parts = _inside_language_folder(obj.source_path, language)
+    if parts is None:
+        return None
     prefix = "" if language == ENGLISH else f"{TRANSLATION_FOLDERS[language]}/"
     if kind.file and parts == (kind.file,):
         return prefix + kind.file
     if len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".md") and not parts[1].startswith("."):
         return prefix + "/".join(parts)
     return None
+
+
+def _inside_language_folder(source_path, language):
+    """The parts of a recorded source path below the language's folder, or None if it lies elsewhere."""
+    parts = Path(source_path).parts[1:] if source_path else ()
+    if language == ENGLISH:
+        return parts
+    return parts[1:] if parts[:1] == (TRANSLATION_FOLDERS[language],) else None
 
 
 def _standard_path(kind_name, name, language=ENGLISH):

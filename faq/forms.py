@@ -111,32 +111,51 @@ class OrderedFAQField(forms.ModelMultipleChoiceField):
         return [ids[slug] for slug in slugs if slug in ids]
 
 
+def _text_field(item, common, **_):
+    widget = forms.Textarea(attrs={"rows": 3}) if item.form == "lines" else forms.TextInput(attrs={"size": 80})
+    return TextField(multiline=item.form == "lines", widget=widget, **common)
+
+
+def _months_field(item, common, **_):
+    choices = [(6, "6 months"), (12, "12 months")]
+    return forms.TypedChoiceField(choices=choices, coerce=int, **{**common, "required": True})
+
+
+def _topic_field(item, common, *, language, **_):
+    return SlugChoiceField(Topic.objects.filter(language=language), to_field_name="slug", **common)
+
+
+def _translation_field(item, common, *, kind_name, **_):
+    english = MODELS[kind_name].objects.filter(language=ENGLISH)
+    return SlugChoiceField(english, to_field_name="slug", **common)
+
+
+def _related_field(item, common, *, admin_site, language, **_):
+    widget = OrderedFAQWidget(FAQ._meta.get_field("related"), admin_site)
+    return OrderedFAQField(FAQ.objects.filter(language=language), widget=widget, **common)
+
+
+_FIELD_MAKERS = {
+    "line": _text_field,
+    "lines": _text_field,
+    "integer": lambda item, common, **_: forms.IntegerField(**common),
+    "status": lambda item, common, **_: forms.ChoiceField(choices=FAQ.Status.choices, **{**common, "required": True}),
+    "months": _months_field,
+    "sources": lambda item, common, **_: SourcesField(**common),
+    "slugs": lambda item, common, **_: LinesField(**common),
+    "list": lambda item, common, **_: LinesField(**common),
+    "topic": _topic_field,
+    "translation": _translation_field,
+    "related": _related_field,
+}
+
+
 def form_field(item, admin_site=None, language=ENGLISH, kind_name=""):
     """The admin form field for one field of a kind: its label and help, no browser-side length limit."""
+    if item.form not in _FIELD_MAKERS:
+        raise ValueError(f"no admin form field for {item.form}")
     common = {"label": item.label, "help_text": item.help, "required": item.required}
-    if item.form in ("line", "lines"):
-        widget = forms.Textarea(attrs={"rows": 3}) if item.form == "lines" else forms.TextInput(attrs={"size": 80})
-        return TextField(multiline=item.form == "lines", widget=widget, **common)
-    if item.form == "integer":
-        return forms.IntegerField(**common)
-    if item.form == "status":
-        return forms.ChoiceField(choices=FAQ.Status.choices, **{**common, "required": True})
-    if item.form == "months":
-        choices = [(6, "6 months"), (12, "12 months")]
-        return forms.TypedChoiceField(choices=choices, coerce=int, **{**common, "required": True})
-    if item.form == "sources":
-        return SourcesField(**common)
-    if item.form in ("slugs", "list"):
-        return LinesField(**common)
-    if item.form == "topic":
-        return SlugChoiceField(Topic.objects.filter(language=language), to_field_name="slug", **common)
-    if item.form == "translation":
-        english = MODELS[kind_name].objects.filter(language=ENGLISH)
-        return SlugChoiceField(english, to_field_name="slug", **common)
-    if item.form == "related":
-        widget = OrderedFAQWidget(FAQ._meta.get_field("related"), admin_site)
-        return OrderedFAQField(FAQ.objects.filter(language=language), widget=widget, **common)
-    raise ValueError(f"no admin form field for {item.form}")
+    return _FIELD_MAKERS[item.form](item, common, admin_site=admin_site, language=language, kind_name=kind_name)
 
 
 class EntryForm(forms.ModelForm):

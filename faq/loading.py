@@ -23,11 +23,12 @@ from django.db import transaction
 from . import dependants, kinds
 from .caching import bump_content_version, bumps_suspended
 from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
-from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_links
+from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_many_links
 from .history import record_versions
 from .locking import lock_content
 from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context, faq_url
 from .rendering import RenderError
+from .search import indexing_in_batches
 
 CREATE, UPDATE, PENDING, UNCHANGED, KEPT, CONFLICT = "created", "updated", "pending", "unchanged", "kept", "conflict"
 LOAD_REASON = "load_content"
@@ -207,17 +208,22 @@ class _Load:
             f"{'' if language == kinds.ENGLISH else language + ':'}{kind}:{name}" for kind, language, name in self.force
         )
         contexts = {language: self.render_context(steps, language) for language in kinds.LANGUAGES}
+        self.write_all(steps, contexts)
+        self.find_missing()
+        record_versions(self.versions)
+        dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
+
+    def write_all(self, steps, contexts):
+        """Every step, topics before the answers in them; then the answers' links, once every answer exists."""
         topics = None
         for step in steps:
             if step.entry.kind == "faq" and topics is None:
                 topics = {(topic.language, topic.slug): topic for topic in Topic.objects.all()}
             self.write(step, contexts[step.entry.language], topics)
-        for step in steps:
-            if step.entry.kind == "faq" and step.action in (CREATE, UPDATE):
-                set_links(step.obj, step.entry.data["related"], step.entry.data["aliases"])
-        self.find_missing()
-        record_versions(self.versions)
-        dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
+        linked = [step for step in steps if step.entry.kind == "faq" and step.action in (CREATE, UPDATE)]
+        set_many_links(
+            [(step.obj, step.entry.data["related"], step.entry.data["aliases"]) for step in linked], self.links
+        )
 
     def render_context(self, steps, language):
         """Render against what will be live after this load: the database, with the entries it takes."""
@@ -262,6 +268,9 @@ class _Load:
         entry, created = step.entry, step.obj is None
         step.obj = step.obj or MODELS[entry.kind]()
         reason = f"{LOAD_REASON} --force (replaced an admin edit)" if step.forced else LOAD_REASON
+        # The bookkeeping goes in with the save (no second UPDATE per row); mark() below then finds it done.
+        step.obj.source_path, step.obj.source_sha256 = entry.path, entry.sha256
+        step.obj.loaded_fingerprint = fingerprint(entry)
         try:
             applied = apply(
                 step.obj, entry, render_context=context, topics=topics, reason=reason, record_version=False, links=False
@@ -369,7 +378,7 @@ def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, 
     try:
         with transaction.atomic():
             lock_content(wait, on_wait)
-            with bumps_suspended():
+            with bumps_suspended(), indexing_in_batches():
                 _Load(content, report, force=forced, prune=prune).run()
             if report.changed:
                 bump_content_version()  # bulk writes above send no signals

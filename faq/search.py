@@ -8,7 +8,10 @@ with private-use characters; the text is HTML-escaped first and only then are th
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +27,10 @@ from .queries import CrisisWords, clean_query, groups, parse_synonyms, search_te
 from .rendering import html_to_text
 
 RESULT_LIMIT = 20
-WINDOW = 200  # SQLite: how many of the best matches to check against published() before looking further
+# At most this many visible matches of the question, and as many of the rest, are ranked: a word that is in every
+# answer costs the same with 1,000 FAQs or 100,000. Below it, every match is ranked (the best are always found);
+# above it, the best of the first CANDIDATES in index order.
+CANDIDATES = 300
 EXCERPT_WORDS = 24
 START, STOP = "\ue000", "\ue001"  # private-use markers: never in indexed text (stripped), never in output
 ELLIPSIS = "…"
@@ -76,13 +82,22 @@ def search(raw_query, limit=RESULT_LIMIT, language="en"):
     query = clean_query(raw_query)
     words = SearchWords.objects.first()
     result = SearchResult(query=query, terms=search_terms(query))
-    result.crisis = CrisisWords.of(words.crisis_terms if words else ()).found_in(query)
+    crisis_words, synonyms = _word_lists(
+        tuple(words.crisis_terms if words else ()), tuple(words.synonyms if words else ())
+    )
+    result.crisis = crisis_words.found_in(query)
     if result.crisis and words:
         result.crisis_answer = _crisis_answer(words.crisis_answer, language)
-    result.groups = groups(result.terms, parse_synonyms(words.synonyms if words else ()))
+    result.groups = groups(result.terms, synonyms)
     if result.terms:
         _find(result, limit, FAQ.objects.published().filter(language=language))
     return result
+
+
+@functools.lru_cache(maxsize=4)
+def _word_lists(crisis_terms, synonyms):
+    """The clinic's word lists ready to compare, prepared once per version of the lists, not per search."""
+    return CrisisWords.of(crisis_terms), parse_synonyms(synonyms)
 
 
 def _crisis_answer(slug, language):
@@ -120,6 +135,8 @@ def _find(result, limit, visible):
 
 # --- SQLite FTS5 -------------------------------------------------------------------------------------------------
 
+_ROWIDS = {"a": RawSQL("a.rowid", ()), "b": RawSQL("b.rowid", ())}
+
 
 class _SQLite:
     @staticmethod
@@ -131,33 +148,40 @@ class _SQLite:
         return " AND ".join("(" + " OR ".join(f'"{word}"' for word in group) + ")" for group in groups)
 
     def ranked(self, groups, visible, any_word, limit):
-        """Rank the matches, then check visibility (published, in the page's language) for the best WINDOW of them
-        (all of them if drafts or the other language crowd it).
+        """Rank a bounded set of visible matches (published, in the page's language): question matches first, then
+        by bm25 over the question, summary and answer (weighted 10, 4, 1).
 
-        Checking published() per match in rank order keeps rare words fast; filtering 10,000 rows first would
-        cost every query a scan, and letting SQLite drive the MATCH from published rows took seconds.
+        Visibility is checked in the scan, one primary-key lookup per match, before the LIMIT: drafts and the
+        other language never crowd out a published match. `+rowid` keeps SQLite from restarting the full-text
+        query once per question match (a rowid lookup with MATCH reads the whole doclist each time).
         """
         expression = self.match(groups, any_word)
-        visible_sql, visible_params = (
-            visible.filter(pk=RawSQL("top.id", ())).order_by().values("id").query.sql_with_params()
-        )
+        visible_a, visible_params = self.visible(visible, "a")
+        visible_b, _ = self.visible(visible, "b")
+        score = "bm25(faq_search, 10.0, 4.0, 1.0)"
         sql = (
-            f"SELECT top.id, top.in_question, EXISTS ({visible_sql}) FROM ("
-            "SELECT rowid AS id, rowid IN (SELECT rowid FROM faq_search WHERE faq_search MATCH %s) AS in_question, "
-            "bm25(faq_search, 10.0, 4.0, 1.0) AS score FROM faq_search WHERE faq_search MATCH %s "
-            "ORDER BY in_question DESC, score, rowid LIMIT %s) AS top "
-            "ORDER BY top.in_question DESC, top.score, top.id"
+            "WITH question AS MATERIALIZED (SELECT rowid AS id FROM faq_search a WHERE faq_search MATCH %s "
+            f"AND EXISTS ({visible_a}) LIMIT %s) "
+            "SELECT id, in_question FROM ("
+            f"SELECT b.rowid AS id, 1 AS in_question, {score} AS score FROM faq_search b "
+            "WHERE faq_search MATCH %s AND +b.rowid IN (SELECT id FROM question) "
+            "UNION ALL SELECT * FROM ("
+            f"SELECT b.rowid AS id, 0 AS in_question, {score} AS score FROM faq_search b "
+            f"WHERE faq_search MATCH %s AND EXISTS ({visible_b}) AND +b.rowid NOT IN (SELECT id FROM question) "
+            "LIMIT %s)"
+            ") ORDER BY in_question DESC, score, id LIMIT %s"
         )
-        window = max(WINDOW, limit)
+        params = [f"{{question}} : ({expression})", *visible_params, CANDIDATES, expression, expression]
+        params += [*visible_params, CANDIDATES, limit]
         with connection.cursor() as cursor:
-            params = [*visible_params, f"{{question}} : ({expression})", expression]
-            cursor.execute(sql, [*params, window])
-            rows = cursor.fetchall()
-            found = [(faq_id, in_question) for faq_id, in_question, shown in rows if shown]
-            if len(found) < limit and len(rows) == window:
-                cursor.execute(sql, [*params, -1])
-                found = [(faq_id, in_question) for faq_id, in_question, shown in cursor.fetchall() if shown]
-        return found[:limit]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def visible(visible, alias):
+        """SQL that is true when the row `alias` of faq_search is visible, and its parameters."""
+        rows = visible.filter(pk=_ROWIDS[alias]).order_by().values("id")
+        return rows.query.sql_with_params()
 
     def highlights(self, groups, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
@@ -202,16 +226,21 @@ class _PostgreSQL:
         return f"({sql})", [w for group in groups for w in group]
 
     def ranked(self, groups, visible, any_word, limit):
+        """As SQLite: a bounded set of visible matches (found through the GIN index) is ranked, question first."""
         tsquery, query_params = self.tsquery(groups, any_word)
         published_sql, published_params = visible.order_by().values("id").query.sql_with_params()
         sql = (
-            "SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
-            f"FROM faq_search s, (SELECT {tsquery} AS query) AS q "
-            f"WHERE s.document_vector @@ q.query AND s.faq_id IN ({published_sql}) "
-            "ORDER BY in_question DESC, ts_rank(s.document_vector, q.query) DESC, s.faq_id LIMIT %s"
+            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS query), "
+            "matches AS MATERIALIZED (SELECT s.faq_id, s.question_vector @@ q.query AS in_question "
+            "FROM faq_search s, q "
+            f"WHERE s.document_vector @@ q.query AND s.faq_id IN ({published_sql})), "
+            "candidates AS ((SELECT * FROM matches WHERE in_question LIMIT %s) "
+            "UNION ALL (SELECT * FROM matches WHERE NOT in_question LIMIT %s)) "
+            "SELECT c.faq_id, c.in_question FROM candidates c JOIN faq_search s ON s.faq_id = c.faq_id, q "
+            "ORDER BY c.in_question DESC, ts_rank(s.document_vector, q.query) DESC, c.faq_id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*query_params, *published_params, limit])
+            cursor.execute(sql, [*query_params, *published_params, CANDIDATES, CANDIDATES, limit])
             return cursor.fetchall()
 
     def highlights(self, groups, ids, any_word):
@@ -271,11 +300,43 @@ def rebuild_index():
         backend.index([index_row(*row) for row in rows.iterator(chunk_size=2000)])
 
 
+_batch = threading.local()
+BATCH_SIZE = 1000
+
+
+@contextlib.contextmanager
+def indexing_in_batches():
+    """Within a load: index saved FAQs a batch at a time (one statement per batch, not two per row), and the
+    last batch on the way out. Still inside the caller's transaction, so a failed load indexes nothing."""
+    _batch.rows = {}
+    try:
+        yield
+        _flush()
+    finally:
+        _batch.rows = None
+
+
+def _flush():
+    rows, _batch.rows = _batch.rows, {}
+    if rows:
+        _backend().index(list(rows.values()))
+
+
 @receiver(post_save, sender=FAQ, dispatch_uid="faq_search_index")
 def _index_saved_faq(sender, instance, raw=False, **kwargs):
-    _backend().index([index_row(instance.pk, instance.question, instance.summary, instance.body_html)])
+    row = index_row(instance.pk, instance.question, instance.summary, instance.body_html)
+    batch = getattr(_batch, "rows", None)
+    if batch is None:
+        _backend().index([row])
+        return
+    batch[instance.pk] = row
+    if len(batch) >= BATCH_SIZE:
+        _flush()
 
 
 @receiver(post_delete, sender=FAQ, dispatch_uid="faq_search_remove")
 def _remove_deleted_faq(sender, instance, **kwargs):
+    batch = getattr(_batch, "rows", None)
+    if batch:
+        batch.pop(instance.pk, None)
     _backend().remove(instance.pk)

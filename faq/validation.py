@@ -308,14 +308,22 @@ def _check_translation(found, entry, obj):
     if original is None:
         found.error("translation_of", f"“{name}” is not an English {KINDS[entry.kind].label}")
         return
+    _check_one_translation(found, model, entry, obj, original)
+    if entry.kind == "faq":
+        _check_translated_topic(found, entry, original)
+
+
+def _check_one_translation(found, model, entry, obj, original):
     others = model.objects.filter(language=entry.language, translation_of=original)
     other = (others.exclude(pk=obj.pk) if obj is not None else others).first()
     if other is not None:
         found.error("translation_of", f"“{other}” already translates “{original}”; change that one instead")
-    if entry.kind == "faq":
-        topic = Topic.objects.filter(language=entry.language, slug=entry.data["topic"]).first()
-        if topic is not None and topic.translation_of_id != original.topic_id:
-            found.error("topic", f"“{original}” is in “{original.topic}”; choose the translation of that topic")
+
+
+def _check_translated_topic(found, entry, original):
+    topic = Topic.objects.filter(language=entry.language, slug=entry.data["topic"]).first()
+    if topic is not None and topic.translation_of_id != original.topic_id:
+        found.error("topic", f"“{original}” is in “{original.topic}”; choose the translation of that topic")
 
 
 def _faq_deletion_problems(found, faq):

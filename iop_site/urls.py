@@ -6,6 +6,7 @@ from django.urls import include, path
 from faq import views as faq_views
 from faq.conditional import public_page
 from faq.sitemaps import SITEMAPS
+from faq.sitemaps import index as sitemap_index
 from faq.staff_guide import staff_guide
 
 admin.site.site_header = "Program information: staff editing"
@@ -17,7 +18,8 @@ urlpatterns = [
     path("staff/markdown/upload/", faq_views.markdown_upload, name="markdownx_upload"),
     path("admin/guide/", admin.site.admin_view(staff_guide), name="staff_guide"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap_index), name="sitemap"),
+    path("sitemap-<section>.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", faq_views.robots_txt, name="robots"),
     # Readers' pages: English at /, Spanish under /es/ with Spanish words in the addresses (faq/urls.py).
     *i18n_patterns(path("", include("faq.urls")), prefix_default_language=False),

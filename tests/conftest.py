@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import textwrap
 from pathlib import Path
 
@@ -184,6 +185,23 @@ def fact(db):
 
 
 REPO = Path(__file__).resolve().parent.parent
+SITE = "https://iop.example.org"  # SITE_URL in the test settings
+
+
+def sitemap_sections(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    return re.findall(r"<loc>(.*?)</loc>", response.content.decode())
+
+
+def sitemap_xml(client):
+    """Every section page of the sitemap index, as one text."""
+    pages = []
+    for address in sitemap_sections(client):
+        response = client.get(address.removeprefix(SITE))
+        assert response.status_code == 200, address
+        pages.append(response.content.decode())
+    return "\n".join(pages)
 
 
 @pytest.fixture

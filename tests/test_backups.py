@@ -178,14 +178,18 @@ def test_the_backup_is_one_moment_every_save_before_it_and_none_half_done(drill)
 
 
 def test_the_backup_holds_a_markdown_copy_of_every_entry(drill):
-    files = {path.stem for path in (drill["folder"] / "content" / "faqs").glob("*.md")}
-    slugs = manage(
+    content = drill["folder"] / "content"
+    files = {("en", path.stem) for path in (content / "faqs").glob("*.md")}
+    files |= {("es", path.stem) for path in (content / "es" / "faqs").glob("*.md")}
+    rows = manage(
         drill["restored"],
         "shell",
         "-c",
-        "from faq.models import FAQ; print(*FAQ.objects.values_list('slug', flat=True))",
+        "from faq.models import FAQ; print(*(f'{l}:{s}' for l, s in FAQ.objects.values_list('language', 'slug')))",
     )  # noqa: E501
-    assert set(slugs.stdout.strip().splitlines()[-1].split()) <= files
+    entries = {tuple(row.split(":")) for row in rows.stdout.strip().splitlines()[-1].split()}
+    assert {language for language, _ in entries} == {"en", "es"}
+    assert entries <= files
 
 
 def test_restore_refuses_a_database_that_already_has_data_unless_told_to_replace_it(drill):

@@ -49,20 +49,23 @@ def test_public_pages_break_no_csp_rule_and_load_nothing_from_elsewhere(open_pag
     assert len(recorded.requests) >= 8  # four pages and their stylesheet: the recorder saw them
 
 
-def test_admin_login_list_and_edit_pages_break_no_csp_rule(open_page, site):
+def test_admin_login_list_and_edit_pages_break_no_csp_rule(open_page, site_loaded):
+    User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    alpha = FAQ.objects.get(slug="alpha")
     page, recorded = open_page()
     log_in(page)
     for path in ["/admin/", "/admin/faq/faq/", "/admin/faq/topic/", "/admin/faq/fact/", "/admin/faq/faq/add/",
-                 "/admin/faq/siteinfo/1/change/", "/admin/auth/user/1/change/"]:  # fmt: skip
+                 "/admin/faq/siteinfo/1/change/", "/admin/auth/user/1/change/", "/admin/faq/revision/"]:  # fmt: skip
         page.goto(path)
-    page.goto(f"/admin/faq/faq/{site.pk}/change/")
-    page.fill("#id_body", "A **bold** answer with {{ fact:hours }}.")
+    page.goto(f"/admin/faq/faq/{alpha.pk}/change/")
+    page.fill("#id_body", "A **bold** answer with {{ fact:weekly-hours }}.")
     preview = page.locator(".markdownx-preview strong")
     preview.wait_for()
     assert preview.inner_text() == "bold"
     assert "9 to 19 hours a week" in page.locator(".markdownx-preview").inner_text()
     page.click("input[name=_save]")
-    page.wait_for_url("**/admin/faq/faq/")
+    page.wait_for_url("**/admin/faq/revision/*/change/")  # the change waits for a clinician's sign-off
+    assert "Saved for review" in page.locator(".messagelist").inner_text()
     assert recorded.problems() == []
 
 

@@ -75,7 +75,7 @@ def test_an_unusual_page_number_is_served_fresh_and_not_stored(client, long_topi
     assert cached_pages(redis_cache) == 0
 
 
-def test_the_sitemap_page_parameter_is_part_of_its_key(client, loaded, redis_cache):
-    assert client.get("/sitemap.xml?p=1").status_code == 200
-    assert client.get("/sitemap.xml?p=2").status_code == 404
+def test_the_sitemap_section_page_parameter_is_part_of_its_key(client, loaded, redis_cache):
+    assert client.get("/sitemap-faqs.xml?p=1").status_code == 200
+    assert client.get("/sitemap-faqs.xml?p=2").status_code == 404
     assert cached_pages(redis_cache) == 1

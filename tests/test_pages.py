@@ -131,7 +131,9 @@ def test_server_error_page_needs_no_database_and_shows_the_crisis_line(rf):
     assert CRISIS in response.content.decode()
 
 
-@pytest.mark.parametrize("path, most", [("/", 5), ("/faq/", 4), ("/faq/question-0/", 4)])
+@pytest.mark.parametrize(
+    "path, most", [("/", 5), ("/faq/", 4), ("/faq/question-0/", 4), ("/es/", 5), ("/es/preguntas/", 5)]
+)
 def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path, most):
     from django.core.cache import cache
     from django.db import connection

@@ -14,7 +14,7 @@ from django.test import Client
 from faq.models import FAQ, Fact, Revision, SiteInfo, Topic
 from faq.validation import deletion_problems
 from tests.admin_forms import ids, post_change, saved
-from tests.conftest import SOURCE_AND_REVIEWER, faq_text
+from tests.conftest import SOURCE_AND_REVIEWER, faq_text, sitemap_xml
 
 CHANGED = "gamma"
 NEW_SLUG = "can-i-bring-my-dog-to-group"
@@ -101,6 +101,8 @@ def public_addresses():
         f"/faq/{NEW_SLUG}/",
         *(f"/search/?q={word}" for word in words),
         "/sitemap.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-faqs.xml",
         "/robots.txt",
         "/faq/no-such-page/",
     ]
@@ -164,7 +166,7 @@ def test_readers_still_see_the_approved_versions_while_the_changes_wait(waiting,
     assert SiteInfo.objects.get().phone in page
     assert client.get(f"/faq/{NEW_SLUG}/").status_code == 404
     assert client.get(waiting.get_absolute_url()).status_code == 200  # its deletion waits too
-    assert waiting.get_absolute_url() in client.get("/sitemap.xml").content.decode()
+    assert waiting.get_absolute_url() in sitemap_xml(client)
     assert waiting.question in client.get("/faq/").content.decode()
 
 

@@ -7,13 +7,16 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from faq import dependants
+from faq import dependants, sitemaps
+from faq.caching import bump_content_version
 from faq.entries import Applied
-from faq.models import FAQ, Fact
+from faq.models import FAQ, Fact, Topic
 from tests.admin_forms import approve, client_for, make_user, post_change, saved
-from tests.conftest import faq_text
+from tests.conftest import faq_text, sitemap_sections, sitemap_xml
 
 SITE = "https://iop.example.org"
 
@@ -31,10 +34,7 @@ def clock(monkeypatch):
 
 
 def sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
-    return dict(re.findall(r"<url><loc>(.*?)</loc>(?:<lastmod>(.*?)</lastmod>)?", xml))
+    return dict(re.findall(r"<url><loc>(.*?)</loc>(?:<lastmod>(.*?)</lastmod>)?", sitemap_xml(client)))
 
 
 def lastmod(faq):
@@ -171,3 +171,60 @@ def test_saving_the_admin_form_unchanged_keeps_lastmod(site_loaded, clock):
     assert lastmod(faq) == before  # waiting for review: readers still see the approved answer
     approve(staff)
     assert lastmod(faq) == datetime.date(2026, 12, 1)
+
+
+def bulk_faqs(count, start=0):
+    topic = Topic.objects.get_or_create(slug="bulk", defaults={"title": "Bulk", "description": "Bulk.", "order": 9})[0]
+    FAQ.objects.bulk_create(
+        FAQ(question=f"Bulk {i}?", slug=f"bulk-{i}", summary="S.", topic=topic, reviewed="2026-01-01", body="B.")
+        for i in range(start, start + count)
+    )
+    bump_content_version()  # bulk writes send no signals: a new version, as a load makes
+
+
+def test_sitemap_xml_is_an_index_of_sections_at_absolute_addresses(client, make_faq):
+    make_faq("one")
+    assert sitemap_sections(client) == [f"{SITE}/sitemap-pages.xml", f"{SITE}/sitemap-faqs.xml"]
+    assert "<sitemapindex" in client.get("/sitemap.xml").content.decode()
+
+
+def test_each_section_page_lists_at_most_the_limit_and_the_index_lists_every_page(client, db, monkeypatch):
+    monkeypatch.setattr(sitemaps.FAQSitemap, "limit", 4)
+    bulk_faqs(10)
+    assert sitemap_sections(client)[1:] == [
+        f"{SITE}/sitemap-faqs.xml",
+        f"{SITE}/sitemap-faqs.xml?p=2",
+        f"{SITE}/sitemap-faqs.xml?p=3",
+    ]
+    pages = [client.get(f"/sitemap-faqs.xml?p={page}").content.decode() for page in (1, 2, 3)]
+    assert [page.count("<url>") for page in pages] == [4, 4, 2]
+    listed = set(re.findall(r"<url><loc>(.*?)</loc>", "".join(pages)))
+    assert listed == {f"{SITE}/faq/bulk-{i}/" for i in range(10)}
+    assert client.get("/sitemap-faqs.xml?p=4").status_code == 404
+
+
+def test_the_default_section_limit_is_at_most_a_thousand_addresses():
+    assert sitemaps.FAQSitemap.limit <= 1000 and sitemaps.PageSitemap.limit <= 1000
+
+
+def test_an_unknown_section_is_not_found(client, db):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address", ["/sitemap.xml", "/sitemap-pages.xml", "/sitemap-faqs.xml", "/sitemap-faqs.xml?p=2"]
+)
+def test_sitemap_queries_stay_the_same_with_20_or_200_faqs(client, db, monkeypatch, address):
+    monkeypatch.setattr(sitemaps.FAQSitemap, "limit", 10)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(address).status_code == 200
+        return len(ctx.captured_queries)
+
+    bulk_faqs(20)
+    small = count()
+    bulk_faqs(180, start=20)
+    assert FAQ.objects.count() == 200
+    assert count() == small
+    assert small <= 6

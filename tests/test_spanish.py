@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from faq.content import read_tree, source_fingerprint
 from faq.models import FAQ, Fact, Topic
-from tests.conftest import REPO, faq_text, spanish_faq_text
+from tests.conftest import REPO, faq_text, sitemap_xml, spanish_faq_text
 
 SITE = "https://iop.example.org"
 SPANISH_PAGES = [
@@ -143,7 +143,7 @@ def test_structured_data_names_the_language_and_the_translation_pair(client, spa
 
 
 def test_the_sitemap_lists_both_languages_with_their_alternates(client, spanish_loaded):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_xml(client)
     urls = dict(re.findall(r"<url><loc>(.*?)</loc>(.*?)</url>", xml, re.S))
     for address in (
         "/",

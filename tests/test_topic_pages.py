@@ -69,3 +69,20 @@ def test_topic_page_query_count_does_not_grow_with_the_topic(client, big_topic):
         for i in range(400)
     )  # fmt: skip
     assert count() == before <= 5
+
+
+@pytest.mark.parametrize("path", ["/", "/faq/", "/faq/topics/big/", "/faq/topics/big/?page=2"])
+def test_reader_pages_stay_the_same_size_as_the_topic_grows(client, big_topic, path):
+    from django.core.cache import cache
+
+    def size():
+        cache.clear()
+        return len(client.get(path).content)
+
+    before = size()
+    FAQ.objects.bulk_create(
+        FAQ(question=f"Question {i}?", slug=f"more-{i}", summary=f"Summary {i}.", topic=big_topic, order=500 + i,
+            reviewed="2026-01-01", body="B.")
+        for i in range(400)
+    )  # fmt: skip
+    assert abs(size() - before) < 100  # only the counts and the number of pages differ

@@ -55,26 +55,14 @@ class Command(BaseCommand):
     def report(self, language, grace_days):
         found = states(language=language)
         missing = untranslated(language)
-        name = LANGUAGE_NAMES[language]
-        self.stdout.write(f"Translations into {name}:")
+        self.stdout.write(f"Translations into {LANGUAGE_NAMES[language]}:")
         for kind_name, label in NAMES.items():
             done = sum(1 for state in found if state.kind == kind_name)
             self.stdout.write(f"  {label}: {done} translated, {len(missing[kind_name])} not translated")
         behind = sorted((s for s in found if s.behind), key=lambda s: (s.since or timezone.now(), s.kind))
-        self.stdout.write(f"Behind the English: {len(behind)}")
-        for state in behind:
-            since = timezone.localtime(state.since).date() if state.since else "unknown"
-            self.stdout.write(
-                f"  {state.kind}  {_where(state.row)}  translates {_where(state.original)}  "
-                f"behind since {since} ({state.days_behind} days)"
-            )
-        unchecked = [s.row for s in found if s.kind == "faq" and not s.row.translator]
-        self.stdout.write(f"Answers no medical translator has checked yet: {len(unchecked)}")
-        for row in sorted(unchecked, key=lambda row: row.slug):
-            self.stdout.write(f"  {_where(row)}")
-        for kind_name, rows in missing.items():
-            for row in rows:
-                self.stdout.write(f"  not translated: {kind_name} {_where(row)}")
+        self.report_behind(behind)
+        self.report_unchecked(found)
+        self.report_missing(missing)
         late = [state for state in behind if state.days_behind > grace_days]
         if late:
             self.stderr.write(
@@ -84,6 +72,26 @@ class Command(BaseCommand):
                 )
             )
             raise SystemExit(EXIT_BEHIND)
+
+    def report_behind(self, behind):
+        self.stdout.write(f"Behind the English: {len(behind)}")
+        for state in behind:
+            since = timezone.localtime(state.since).date() if state.since else "unknown"
+            self.stdout.write(
+                f"  {state.kind}  {_where(state.row)}  translates {_where(state.original)}  "
+                f"behind since {since} ({state.days_behind} days)"
+            )
+
+    def report_missing(self, missing):
+        for kind_name, rows in missing.items():
+            for row in rows:
+                self.stdout.write(f"  not translated: {kind_name} {_where(row)}")
+
+    def report_unchecked(self, found):
+        unchecked = [s.row for s in found if s.kind == "faq" and not s.row.translator]
+        self.stdout.write(f"Answers no medical translator has checked yet: {len(unchecked)}")
+        for row in sorted(unchecked, key=lambda row: row.slug):
+            self.stdout.write(f"  {_where(row)}")
 
     # --- --stamp -----------------------------------------------------------------------------------------------
 
