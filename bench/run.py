@@ -360,7 +360,8 @@ def report(results, database):
         f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), "
         f"Python {platform.python_version()}, {name}, production settings, gunicorn on loopback, "
-        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. "
+        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page; load average at the start "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine slows every row). "
         f"Re-run: `BENCH_DB={database} BENCH_SIZES={','.join(str(r['size']) for r in results)} make bench`.",
         "",
     ]
@@ -411,20 +412,19 @@ def report_growth(results):
 
 
 def write_results(sections):
-    """RESULTS.md with this run's sections, and the other database's section as it was."""
+    """RESULTS.md with this run's database sections; every other section (the other database, notes) as it was."""
     path = ROOT / "bench" / "RESULTS.md"
     kept = {}
     if path.exists():
-        text = path.read_text()
-        for database, name in DATABASE_NAMES.items():
-            match = re.search(rf"^## {name}\n.*?(?=^## |\Z)", text, re.M | re.S)
-            if match and database not in sections:
-                kept[database] = match.group(0).rstrip("\n").split("\n")
+        for match in re.finditer(r"^## ([^\n]+)\n.*?(?=^## |\Z)", path.read_text(), re.M | re.S):
+            kept[match.group(1).strip()] = match.group(0).rstrip("\n").split("\n")
+    for database, lines in sections.items():
+        kept[DATABASE_NAMES[database]] = lines
+    order = [*DATABASE_NAMES.values(), *(title for title in kept if title not in DATABASE_NAMES.values())]
     lines = ["# Benchmark results", ""]
-    for database in DATABASE_NAMES:
-        section = sections.get(database) or kept.get(database)
-        if section:
-            lines += [*section, ""]
+    for title in order:
+        if title in kept:
+            lines += [*kept[title], ""]
     path.write_text("\n".join(lines).rstrip("\n") + "\n")
     print("\n".join(lines))
 
