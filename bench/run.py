@@ -352,10 +352,15 @@ def bench_size(size, database="sqlite"):
     }  # fmt: skip
 
 
+def section_title(database):
+    """One section per database and set of sizes, so a 100,000 run does not replace the 1,000 and 10,000 one."""
+    return f"{DATABASE_NAMES[database]}, {' and '.join(f'{size:,}' for size in SIZES)} FAQs"
+
+
 def report(results, database):
     name = DATABASE_NAMES[database]
     lines = [
-        f"## {name}",
+        f"## {section_title(database)}",
         "",
         f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), "
@@ -395,7 +400,8 @@ def report_size(result):
         f"- `load_content`, first load: {loads['first_seconds']:.2f} s ({size / loads['first_seconds']:,.0f} files/s)",
         f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
         f"({size / loads['second_seconds']:,.0f} files/s)",
-        f"- `load_content`, 1 file changed among {size:,}: {loads['one_changed_seconds']:.2f} s",
+        f"- `load_content`, 1 file changed among {size:,}: "
+        + (f"{loads['one_changed_seconds']:.2f} s" if "one_changed_seconds" in loads else "not measured (BENCH_LOADS)"),
         f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB "
         f"(largest of {result['workers']} workers)",
         "",
@@ -412,19 +418,17 @@ def report_growth(results):
 
 
 def write_results(sections):
-    """RESULTS.md with this run's database sections; every other section (the other database, notes) as it was."""
+    """RESULTS.md with this run's sections; every other section (other databases and sizes, notes) as it was."""
     path = ROOT / "bench" / "RESULTS.md"
     kept = {}
     if path.exists():
         for match in re.finditer(r"^## ([^\n]+)\n.*?(?=^## |\Z)", path.read_text(), re.M | re.S):
             kept[match.group(1).strip()] = match.group(0).rstrip("\n").split("\n")
     for database, lines in sections.items():
-        kept[DATABASE_NAMES[database]] = lines
-    order = [*DATABASE_NAMES.values(), *(title for title in kept if title not in DATABASE_NAMES.values())]
+        kept[section_title(database)] = lines
     lines = ["# Benchmark results", ""]
-    for title in order:
-        if title in kept:
-            lines += [*kept[title], ""]
+    for section in kept.values():
+        lines += [*section, ""]
     path.write_text("\n".join(lines).rstrip("\n") + "\n")
     print("\n".join(lines))
 
