@@ -135,7 +135,7 @@ def _find(result, limit, visible):
 
 # --- SQLite FTS5 -------------------------------------------------------------------------------------------------
 
-_ROWIDS = {"a": RawSQL("a.rowid", ()), "b": RawSQL("b.rowid", ())}
+_ROWID = RawSQL("m.rowid", ())  # the row of faq_search being tested for visibility
 
 
 class _SQLite:
@@ -156,32 +156,26 @@ class _SQLite:
         query once per question match (a rowid lookup with MATCH reads the whole doclist each time).
         """
         expression = self.match(groups, any_word)
-        visible_a, visible_params = self.visible(visible, "a")
-        visible_b, _ = self.visible(visible, "b")
+        # Each scan below is its own subquery with the alias m, so one visibility test (compiled once) serves both.
+        shown, shown_params = visible.filter(pk=_ROWID).order_by().values("id").query.sql_with_params()
         score = "bm25(faq_search, 10.0, 4.0, 1.0)"
         sql = (
-            "WITH question AS MATERIALIZED (SELECT rowid AS id FROM faq_search a WHERE faq_search MATCH %s "
-            f"AND EXISTS ({visible_a}) LIMIT %s) "
+            "WITH question AS MATERIALIZED (SELECT rowid AS id FROM faq_search m WHERE faq_search MATCH %s "
+            f"AND EXISTS ({shown}) LIMIT %s) "
             "SELECT id, in_question FROM ("
-            f"SELECT b.rowid AS id, 1 AS in_question, {score} AS score FROM faq_search b "
-            "WHERE faq_search MATCH %s AND +b.rowid IN (SELECT id FROM question) "
+            f"SELECT m.rowid AS id, 1 AS in_question, {score} AS score FROM faq_search m "
+            "WHERE faq_search MATCH %s AND +m.rowid IN (SELECT id FROM question) "
             "UNION ALL SELECT * FROM ("
-            f"SELECT b.rowid AS id, 0 AS in_question, {score} AS score FROM faq_search b "
-            f"WHERE faq_search MATCH %s AND EXISTS ({visible_b}) AND +b.rowid NOT IN (SELECT id FROM question) "
+            f"SELECT m.rowid AS id, 0 AS in_question, {score} AS score FROM faq_search m "
+            f"WHERE faq_search MATCH %s AND EXISTS ({shown}) AND +m.rowid NOT IN (SELECT id FROM question) "
             "LIMIT %s)"
             ") ORDER BY in_question DESC, score, id LIMIT %s"
         )
-        params = [f"{{question}} : ({expression})", *visible_params, CANDIDATES, expression, expression]
-        params += [*visible_params, CANDIDATES, limit]
+        params = [f"{{question}} : ({expression})", *shown_params, CANDIDATES, expression, expression]
+        params += [*shown_params, CANDIDATES, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-
-    @staticmethod
-    def visible(visible, alias):
-        """SQL that is true when the row `alias` of faq_search is visible, and its parameters."""
-        rows = visible.filter(pk=_ROWIDS[alias]).order_by().values("id")
-        return rows.query.sql_with_params()
 
     def highlights(self, groups, ids, any_word):
         placeholders = ", ".join(["%s"] * len(ids))
