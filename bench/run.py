@@ -352,15 +352,21 @@ def bench_size(size, database="sqlite"):
     }  # fmt: skip
 
 
+def section_title(database):
+    """One section per database and set of sizes, so a 100,000 run does not replace the 1,000 and 10,000 one."""
+    return f"{DATABASE_NAMES[database]}, {' and '.join(f'{size:,}' for size in SIZES)} FAQs"
+
+
 def report(results, database):
     name = DATABASE_NAMES[database]
     lines = [
-        f"## {name}",
+        f"## {section_title(database)}",
         "",
         f"Run {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), "
         f"Python {platform.python_version()}, {name}, production settings, gunicorn on loopback, "
-        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page. "
+        f"load from {LOADER} at concurrency {CONCURRENCY} for {SECONDS} s per page; load average at the start "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine slows every row). "
         f"Re-run: `BENCH_DB={database} BENCH_SIZES={','.join(str(r['size']) for r in results)} make bench`.",
         "",
     ]
@@ -394,7 +400,8 @@ def report_size(result):
         f"- `load_content`, first load: {loads['first_seconds']:.2f} s ({size / loads['first_seconds']:,.0f} files/s)",
         f"- `load_content`, second load, nothing changed: {loads['second_seconds']:.2f} s "
         f"({size / loads['second_seconds']:,.0f} files/s)",
-        f"- `load_content`, 1 file changed among {size:,}: {loads['one_changed_seconds']:.2f} s",
+        f"- `load_content`, 1 file changed among {size:,}: "
+        + (f"{loads['one_changed_seconds']:.2f} s" if "one_changed_seconds" in loads else "not measured (BENCH_LOADS)"),
         f"- gunicorn worker resident memory after the run: {result['rss']:.0f} MB "
         f"(largest of {result['workers']} workers)",
         "",
@@ -411,20 +418,17 @@ def report_growth(results):
 
 
 def write_results(sections):
-    """RESULTS.md with this run's sections, and the other database's section as it was."""
+    """RESULTS.md with this run's sections; every other section (other databases and sizes, notes) as it was."""
     path = ROOT / "bench" / "RESULTS.md"
     kept = {}
     if path.exists():
-        text = path.read_text()
-        for database, name in DATABASE_NAMES.items():
-            match = re.search(rf"^## {name}\n.*?(?=^## |\Z)", text, re.M | re.S)
-            if match and database not in sections:
-                kept[database] = match.group(0).rstrip("\n").split("\n")
+        for match in re.finditer(r"^## ([^\n]+)\n.*?(?=^## |\Z)", path.read_text(), re.M | re.S):
+            kept[match.group(1).strip()] = match.group(0).rstrip("\n").split("\n")
+    for database, lines in sections.items():
+        kept[section_title(database)] = lines
     lines = ["# Benchmark results", ""]
-    for database in DATABASE_NAMES:
-        section = sections.get(database) or kept.get(database)
-        if section:
-            lines += [*section, ""]
+    for section in kept.values():
+        lines += [*section, ""]
     path.write_text("\n".join(lines).rstrip("\n") + "\n")
     print("\n".join(lines))
 
