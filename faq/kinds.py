@@ -30,8 +30,8 @@ FACT_TOKEN_START_RE = re.compile(r"\{\{\s*+fact:")
 # `[text](faq:slug)` in a body links to another FAQ.
 FAQ_LINK_RE = re.compile(r"\]\([ \t]*+<?faq:([^\s)>]{0,120})>?")
 # Control characters and invisible format characters that no reader sees and no file should hold.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]")
+_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b\ufdd0-\ufdef\ufffe\uffff]")
 _PHONE_DIGITS = 10
 
 STATUSES = ("published", "draft")

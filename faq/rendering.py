@@ -22,6 +22,7 @@ ALLOWED_TAGS = {
     "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "sup", "sub", "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
+    "*": set(),  # no attribute on every tag: nh3 would otherwise let `title` and `lang` through anywhere
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},

@@ -63,6 +63,9 @@ CASES = [
     case("nul", delta(body="One\x00two."), f"{DELTA}:11: invalid control character U+0000; delete it"),
     case("c1-control", delta(body="Next\x85line."), f"{DELTA}:11: invalid control character U+0085; delete it"),
     case("escape-code", delta(body="\x1b[31mRed."), f"{DELTA}:11: invalid control character U+001B; delete it"),
+    case("noncharacter", delta(body="Half\ufffe."), f"{DELTA}:11: invalid control character U+FFFE; delete it"),
+    case("noncharacter-in-yaml", delta(question="Why\uffff?"), f"{DELTA}:2: invalid control character U+FFFF; "
+         "delete it"),
     case("control-as-yaml-escape", delta(question='"Red\\x1b[31m?"'), f"{DELTA}:2: question has the invalid control "
          "character U+001B; delete it"),
     case("control-in-yaml", replace("order: 10", "order: 1\x070"), f"{DELTA}:7: invalid control character U+0007; "

@@ -159,3 +159,8 @@ def test_html_to_text_reads_each_entity_once_so_written_out_markup_stays_as_writ
 def test_html_to_text_of_nothing_is_empty():
     assert html_to_text(None) == ""
     assert html_to_text("") == ""
+
+
+def test_no_attribute_is_allowed_on_every_tag():
+    html = sanitise('<p title="t" lang="en" dir="rtl">Words</p><a href="https://example.org/" lang="en">x</a>')
+    assert html == '<p>Words</p><a href="https://example.org/" rel="noopener noreferrer">x</a>'
