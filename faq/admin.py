@@ -527,8 +527,9 @@ class SiteInfoAdmin(EntryAdmin, MarkdownxModelAdmin):
     list_display = ["name", "phone", "hours"]
 
     def has_add_permission(self, request):
-        """Only one, and only for someone who may add it (no staff account gets it for free)."""
-        return super().has_add_permission(request) and not SiteInfo.objects.exists()
+        """One per language, and only for someone who may add it (no staff account gets it for free)."""
+        language = self.language_of(request)
+        return super().has_add_permission(request) and not SiteInfo.objects.filter(language=language).exists()
 
 
 @admin.register(SearchWords)

@@ -232,7 +232,7 @@ def _publish(revision, obj, stamp):
     entry = parse(revision.text.encode(), revision.title, revision.kind, revision.language)
     if "reviewed" in KINDS[revision.kind].by_name:
         entry.data["reviewed"], entry.data["reviewer"] = timezone.localdate(), stamp
-    found = problems(entry, obj, also_listed_on=revision.also_listed_on, stamped_on_approval=False)
+    found = problems(entry, obj, also_listed_on=revision.also_listed_on, stamped_on_approval=False, approving=True)
     if found.errors:
         reasons = "; ".join(p.message for p in found.errors[:3])
         raise Refused(f"it cannot be published as it is now: {reasons}. Send it back with this note")

@@ -18,8 +18,8 @@ from django.utils import timezone
 from . import quality
 from .content import Entry, Problem, references
 from .entries import MODELS, entry_of, kind_of
-from .kinds import ENGLISH, FAQ_LINK_RE, KINDS, is_public
-from .models import FAQ, Alias, Fact, RelatedFAQ, SiteInfo, Topic
+from .kinds import ENGLISH, FAQ_LINK_RE, KINDS, LANGUAGE_NAMES, is_public
+from .models import FAQ, Alias, Fact, RelatedFAQ, Revision, SiteInfo, Topic
 from .quality import ERROR
 
 MODELS_WITH_BODIES = (FAQ, Fact, SiteInfo)
@@ -145,13 +145,16 @@ class DatabaseView(quality.SiteView):
 # --- one change ------------------------------------------------------------------------------------------------
 
 
-def problems(entry: Entry, obj, *, also_listed_on=(), stamped_on_approval=True) -> Found:
+def problems(entry: Entry, obj, *, also_listed_on=(), stamped_on_approval=True, approving=False) -> Found:
     """Everything wrong with saving `entry` over `obj` (None: a new entry), as form-field errors and warnings.
 
-    With stamped_on_approval, the review stamp is left to the approving reviewer (not checked here).
+    With stamped_on_approval, the review stamp is left to the approving reviewer (not checked here). approving:
+    the entry is a waiting change being published, so other waiting changes are not held against it.
     """
     found = Found()
     _check_identity(found, entry, obj)
+    if not approving:
+        _check_waiting(found, entry, obj)
     _check_translation(found, entry, obj)
     _check_references(found, entry, obj)
     _check_what_others_lose(found, entry, obj)
@@ -179,6 +182,21 @@ def _check_identity(found, entry, obj):
         found.error(key, f"another {label} already uses “{entry.data[key]}”")
     if entry.kind == "faq":
         _check_addresses(found, entry, obj, others)
+
+
+def _check_waiting(found, entry, obj):
+    """No other change waiting for review would take the same slug, key or (one per language) place: approving
+    both would make two of one."""
+    waiting = Revision.objects.pending().filter(kind=entry.kind, language=entry.language, name=entry.name)
+    if obj is not None:
+        waiting = waiting.exclude(object_id=obj.pk)
+    if waiting.exists():
+        kind = KINDS[entry.kind]
+        where = f"“{entry.name}”" if kind.key else f"the {LANGUAGE_NAMES[entry.language]} {kind.label}"
+        found.error(
+            KINDS[entry.kind].key or "",
+            f"{where} is already waiting for review as another change; approve or send back that one first",
+        )
 
 
 def _check_addresses(found, entry, obj, other_faqs):

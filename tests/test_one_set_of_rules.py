@@ -122,6 +122,22 @@ def test_3_a_new_question_nothing_links_to_is_refused_until_a_page_lists_it(site
     exports_and_loads_back_unchanged(site_loaded)
 
 
+def test_3_a_second_new_question_with_a_slug_already_waiting_for_review_is_refused(site_loaded, staff):
+    new = {
+        "question": "Can I bring my dog?", "slug": "can-i-bring-my-dog",
+        "summary": "No, but service animals are welcome.",
+        "topic": "basics", "status": "published", "order": "5", "review_months": "12", "related": ids("alpha", "beta"),
+        "sources": "NIMH | https://www.nimh.nih.gov/", "body": "Service animals are welcome.", "aliases": "",
+        "also_listed_on": ids("gamma"),
+    }  # fmt: skip
+    saved(staff.post("/admin/faq/faq/add/", new))
+    response = staff.post("/admin/faq/faq/add/", {**new, "question": "May I bring my dog?"})
+    assert "is already waiting for review" in " ".join(form_errors(response)["slug"])
+    assert Revision.objects.pending().filter(name="can-i-bring-my-dog").count() == 1
+    approve(staff)
+    assert FAQ.objects.get(slug="can-i-bring-my-dog").question == "Can I bring my dog?"
+
+
 # --- 4. an FAQ picked as its own related FAQ showed the outage page -----------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from faq.content import read_tree, source_fingerprint
-from faq.models import FAQ, Fact, Topic
+from faq.models import FAQ, Fact, Revision, SiteInfo, Topic
 from tests.conftest import REPO, faq_text, sitemap_xml, spanish_faq_text
 
 SITE = "https://iop.example.org"
@@ -331,3 +331,22 @@ def test_check_deploy_also_names_example_values_left_in_the_spanish_site_file(se
     messages = [error.msg for error in site_identity_is_real(None)]
     assert messages and all(message.startswith("content/es/site.md:") for message in messages)
     assert any("phone '(617) 555-0142' is an example value" in message for message in messages)
+
+
+def test_staff_can_add_the_spanish_site_information_from_the_english_page_link(site_loaded):
+    from tests.admin_forms import client_for, form_fields, make_user
+
+    staff = client_for(make_user("boss", superuser=True, reviewer_name="Dana Ortiz, LCSW"))
+    english = SiteInfo.objects.get(language="en")
+    page = staff.get(f"/admin/faq/siteinfo/{english.pk}/change/")
+    assert "/admin/faq/siteinfo/add/?language=es" in page.content.decode()
+    assert staff.get("/admin/faq/siteinfo/add/").status_code == 403  # the English one exists: one per language
+    url = "/admin/faq/siteinfo/add/?language=es"
+    data = {**form_fields(staff, url), "name": "Programa de prueba", "phone": english.phone, "address": english.address,
+            "hours": "De lunes a viernes", "intake": "Llámenos.", "body": "Bienvenido."}  # fmt: skip
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    waiting = Revision.objects.pending().get(kind="site", language="es")
+    again = staff.post(url, data)  # a second one, before the first is decided, would make two on approval
+    assert "already waiting for review" in again.content.decode()
+    assert list(Revision.objects.pending().filter(kind="site", language="es")) == [waiting]
