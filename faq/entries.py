@@ -201,12 +201,7 @@ def set_many_links(wanted, current: Links, *, batch_size=500):
     for faq, related, aliases in wanted:
         if list(current.related[faq.pk]) != list(related):
             relink.append(faq.pk)
-            targets = [ids.get((faq.language, slug)) for slug in related]
-            new_related += [
-                RelatedFAQ(faq=faq, target_id=target, position=position)
-                for position, target in enumerate(targets)
-                if target is not None and target != faq.pk
-            ]
+            new_related += _related_rows(faq, related, ids)
         have, keep = set(current.aliases[faq.pk]), set(aliases)
         unwanted_aliases += [(faq.pk, slug) for slug in have - keep]
         new_aliases += [Alias(slug=slug, faq=faq, language=faq.language) for slug in sorted(keep - have)]
@@ -216,6 +211,16 @@ def set_many_links(wanted, current: Links, *, batch_size=500):
         Alias.objects.filter(faq_id=faq_id, slug=slug).delete()
     RelatedFAQ.objects.bulk_create(new_related, batch_size=batch_size)
     Alias.objects.bulk_create(new_aliases, batch_size=batch_size)
+
+
+def _related_rows(faq, related, ids):
+    """The FAQ's related list as rows, in order; slugs with no FAQ in its language, and itself, left out."""
+    targets = [ids.get((faq.language, slug)) for slug in related]
+    return [
+        RelatedFAQ(faq=faq, target_id=target, position=position)
+        for position, target in enumerate(targets)
+        if target is not None and target != faq.pk
+    ]
 
 
 def live_fingerprint(obj, links=None):
