@@ -168,7 +168,7 @@ def test_a_translation_keeps_its_language():
     assert (entry.language, entry.data["translation_of"]) == ("es", "basics")
 
 
-def test_a_character_yaml_cannot_read_is_named_from_the_front_matters_first_line():
+def test_a_character_yaml_cannot_read_is_refused_on_its_own_line():
     text = faq_text("delta").replace("order: 10", "reviewer: a\ufffeb\norder: 10")
-    [problem] = problems(text)
-    assert problem.startswith(f"{DELTA}:2: front matter is not valid YAML: unacceptable character #xfffe")
+    line = text.split("\n").index("reviewer: a\ufffeb") + 1
+    assert problems(text) == [f"{DELTA}:{line}: invalid control character U+FFFE; delete it"]
