@@ -66,11 +66,18 @@ def approve(client, revision=None, note=""):
     return revision
 
 
-def make_user(username, *, group=None, superuser=False, reviewer_name=None, view_only=False):
+PASSWORD = "pw-for-tests-only"
+
+
+def make_user(username, *, group=None, superuser=False, reviewer_name=None, view_only=False, full_name=None):
+    """A staff account (password PASSWORD); full_name "First Last" is what History and the queue show."""
     if superuser:
-        user = User.objects.create_superuser(username, f"{username}@example.org", "pw-for-tests-only")
+        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
     else:
-        user = User.objects.create_user(username, f"{username}@example.org", "pw-for-tests-only", is_staff=True)
+        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    if full_name:
+        user.first_name, user.last_name = full_name.split(" ", 1)
+        user.save()
     if group:
         user.groups.add(Group.objects.get(name=group))
     if view_only:

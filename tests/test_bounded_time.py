@@ -76,8 +76,8 @@ def _render(text):
 
 def _check(text):
     entry = Entry("faq", "faqs/q.md", {"status": "published"}, text)
-    problems = quality.reading_problems(quality.plain_text(text, FACTS))
-    return problems, quality.hardest_sentences(entry, FACTS), quality.hardest_words(quality.plain_text(text, FACTS))
+    plain = quality.plain_text(text, FACTS)
+    return quality.reading_problems(plain), quality.hardest_sentences(entry, FACTS), quality.hardest_words(plain)
 
 
 PURE_PATHS = {

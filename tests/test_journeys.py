@@ -10,17 +10,16 @@ import re
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 
 from faq.editors import EDITOR_GROUP, REVIEWER_GROUP
-from faq.models import FAQ, ReviewerProfile
+from faq.models import FAQ
+from tests.admin_forms import PASSWORD, make_user
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests-only"
 MEDICARE = "does-medicare-cover-an-intensive-outpatient-program"
 CRISIS = "what-should-i-do-in-a-crisis"
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -80,20 +79,11 @@ def test_reader_searches_and_reaches_the_answer(open_page, real_content):
 # --- clinical sign-off ---------------------------------------------------------------------------------------
 
 
-def staff_member(username, first, last, group):
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.first_name, user.last_name = first, last
-    user.save()
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def clinic(real_content):
     """An editor (Erin Walsh) and a clinical reviewer (Dana Ortiz, LCSW), and the crisis answer."""
-    staff_member("erin", "Erin", "Walsh", EDITOR_GROUP)
-    dana = staff_member("dana", "Dana", "Ortiz", REVIEWER_GROUP)
-    ReviewerProfile.objects.create(user=dana, display_name="Dana Ortiz", credentials="LCSW")
+    make_user("erin", group=EDITOR_GROUP, full_name="Erin Walsh")
+    make_user("dana", group=REVIEWER_GROUP, full_name="Dana Ortiz", reviewer_name="Dana Ortiz, LCSW")
     return real_content.get(slug=CRISIS)
 
 

@@ -12,7 +12,7 @@ import re
 import time
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 from django_otp.oath import totp
@@ -20,23 +20,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from faq.editors import EDITOR_GROUP, REVIEWER_GROUP
-from faq.models import FAQ, ReviewerProfile, Revision, SiteInfo
+from faq.models import FAQ, Revision, SiteInfo
 from faq.staff_guide import GUIDE, guide_html
+from tests.admin_forms import PASSWORD, make_user
 from tests.conftest import REPO
 
 CRISIS = "what-should-i-do-in-a-crisis"
-PASSWORD = "pw-for-tests-only"
 COMMITTED = REPO / "static" / "staff-guide"
 PICTURE_RE = re.compile(r"!\[[^\]]+\]\(\.\./static/staff-guide/([a-z0-9-]+\.png)\)")
 ADDED = "If you are deaf or hard of hearing, you can text 988 or use a relay service."
-
-
-def person(username, first, last, group):
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.first_name, user.last_name = first, last
-    user.save()
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 class Camera:
@@ -101,9 +93,8 @@ def current_code(user):
 def test_the_guide_is_drawn_from_the_admin_as_it_is_now(open_page, real_content, tmp_path):
     started = time.time()
     camera = Camera(pathlib.Path(os.environ.get("STAFF_GUIDE_PICTURES") or tmp_path))
-    editor = person("erin", "Erin", "Walsh", EDITOR_GROUP)
-    reviewer = person("dana", "Dana", "Ortiz", REVIEWER_GROUP)
-    ReviewerProfile.objects.create(user=reviewer, display_name="Dana Ortiz", credentials="LCSW")
+    editor = make_user("erin", group=EDITOR_GROUP, full_name="Erin Walsh")
+    make_user("dana", group=REVIEWER_GROUP, full_name="Dana Ortiz", reviewer_name="Dana Ortiz, LCSW")
     crisis = real_content.get(slug=CRISIS)
     call_command("add_totp_device", "erin", stdout=io.StringIO())
 

@@ -2,14 +2,11 @@
 --force and conflict paths of faq/loading.py. Each pins a rule that mutation testing (`make mutation`) showed no
 other test held."""
 
-import io
-
-from django.core.management import call_command
-
 from faq import kinds
 from faq.content import dump, fingerprint, parse
 from faq.models import FAQ, RelatedFAQ, Revision
 from tests.conftest import faq_text
+from tests.test_load_content import load
 
 TOPIC = "---\nslug: basics\ntitle: Basics\ndescription: The basics.\norder: 1\n---\n"
 
@@ -89,16 +86,6 @@ def test_a_new_answer_or_another_kind_of_file_never_waits_for_review():
 
 
 # --- conflicts and --force (the database) --------------------------------------------------------------------
-
-
-def load(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("load_content", *args, path=path, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def edit_gamma_in_the_admin():
