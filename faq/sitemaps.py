@@ -93,10 +93,6 @@ class FAQSitemap(_SiteURLSitemap):
     def lastmod(self, faq):
         return faq.content_changed_at
 
-    def get_latest_lastmod(self):
-        """For the index: one aggregate query (Django's default would read every FAQ)."""
-        return _latest_published_change()
-
 
 def _latest_published_change():
     return FAQ.objects.published().aggregate(latest=Max("content_changed_at"))["latest"]
@@ -106,13 +102,14 @@ SITEMAPS = {"pages": PageSitemap, "faqs": FAQSitemap}
 
 
 def index(request):
-    """The sitemap index: every section page at its absolute address, each with its section's latest change.
-    A few queries however many FAQs there are (a count and a latest date per section)."""
+    """The sitemap index: every section page at its absolute address, each with the latest change. A few queries
+    however many FAQs there are (a count per section, and the latest change, which is every section's: the pages'
+    lastmod is the newest answer's)."""
+    latest = _latest_published_change()
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         address = sitemap.base() + reverse("sitemap-section", kwargs={"section": section})
-        latest = sitemap.get_latest_lastmod()
         entries += [
             SitemapIndexItem(address if page == 1 else f"{address}?p={page}", latest)
             for page in sitemap.paginator.page_range
