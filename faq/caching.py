@@ -73,7 +73,18 @@ def bump_content_version(**_):
 def connect_signals():
     from . import models
 
-    for model in (models.FAQ, models.Fact, models.Topic, models.SiteInfo, models.RelatedFAQ, models.Alias):
+    # Search words show on no cached page; they bump too, so the version says whether anything changed since the
+    # last load (faq.loading.LoadState).
+    content = (
+        models.FAQ,
+        models.Fact,
+        models.Topic,
+        models.SiteInfo,
+        models.SearchWords,
+        models.RelatedFAQ,
+        models.Alias,
+    )
+    for model in content:
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cache-save-{model.__name__}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cache-delete-{model.__name__}")
     m2m_changed.connect(bump_content_version, sender=models.FAQ.related.through, dispatch_uid="cache-related")

@@ -7,6 +7,7 @@ that cannot be read is reported once, and what depends on it as skipped because 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -569,9 +570,9 @@ def tree_hashes(root: Path):
     """{shown path: sha256} of every content file, read with the same safety checks as read_tree; None if any
     file has a problem (read_tree then reports it)."""
     root = Path(root).absolute()
-    hashes = {}
+    hashes = TreeHashes(root, list(discover(root)))
     try:
-        for path, shown, _kind, _language in discover(root):
+        for path, shown, _kind, _language in hashes.found:
             if path is None:
                 return None
             hashes[shown] = hashlib.sha256(read_file(root, path, shown)).hexdigest()
@@ -580,24 +581,38 @@ def tree_hashes(root: Path):
     return hashes
 
 
-def read_tree(root: Path) -> ContentSet:
+class TreeHashes(dict):
+    """{shown path: sha256}, with the folder and the files discover() found there, so read_tree need not look
+    again."""
+
+    def __init__(self, root, found):
+        super().__init__()
+        self.root, self.found = root, found
+
+
+def read_tree(root: Path, memo=None, hashes=None) -> ContentSet:
     """Parse and cross-check every file under root; raise ContentError listing every problem found.
 
     A file that cannot be parsed is reported once; entries that refer to it are reported as skipped because of
-    it, not as faults of their own.
+    it, not as faults of their own. `memo` (faq/filecache.py) hands back the entry of a file whose bytes it has
+    seen parse before, and is told of each file parsed anew; the cross-check always runs over every entry.
+    `hashes`, what tree_hashes just read, spares reading again a file the memo knows by its hash.
     """
     root = Path(root).absolute()  # messages and bookkeeping name files from the folder's own name
     content = ContentSet()
     problems = []
     broken = {}  # (kind, name) -> "path:line" of a file that could not be read
-    for path, shown, kind, language in discover(root):
+    found = hashes.found if isinstance(hashes, TreeHashes) and hashes.root == root else discover(root)
+    for path, shown, kind, language in found:
         if path is None:
             problems.append(Problem(shown, None, kind))
             continue
         raw = b""
         try:
-            raw = read_file(root, path, shown)
-            content.add(parse(raw, shown, kind, language))
+            known = memo.entry(shown, hashes[shown], kind, language) if memo and shown in (hashes or {}) else None
+            if known is None:
+                raw = read_file(root, path, shown)
+            content.add(known or _parsed(raw, shown, kind, language, memo))
         except ContentError as exc:
             problems.extend(exc.problems)
             cause = exc.problems[0]
@@ -607,6 +622,16 @@ def read_tree(root: Path) -> ContentSet:
     if problems:
         raise ContentError(problems)
     return content
+
+
+def _parsed(raw, shown, kind, language, memo):
+    if memo is None:
+        return parse(raw, shown, kind, language)
+    entry = memo.entry(shown, hashlib.sha256(raw).hexdigest(), kind, language)
+    if entry is None:
+        entry = parse(raw, shown, kind, language)
+        memo.remember(entry)
+    return entry
 
 
 _KEY_LINE_RE = re.compile(rb"^(?:slug|key):[ \t]*['\"]?([A-Za-z0-9_-]{1,100})", re.MULTILINE)
@@ -760,11 +785,23 @@ def references(entry: Entry):
     if entry.kind == "fact":
         texts.append(("value", entry.line_of("value"), entry.data.get("value", "")))
     for field_name, first_line, text in texts:
-        for offset, line in enumerate(text.split("\n")):
-            for match in FACT_TOKEN_RE.finditer(line):
-                yield first_line + offset, field_name, "fact", match.group(1)
-            for match in FAQ_LINK_RE.finditer(line):
-                yield first_line + offset, field_name, "faq", match.group(1)
+        found = [
+            (first_line + offset, order, field_name, what, name)
+            for order, (what, pattern) in enumerate((("fact", FACT_TOKEN_RE), ("faq", FAQ_LINK_RE)))
+            for offset, name in matches_by_line(pattern, text)
+        ]
+        for line, _order, field_name_, what, name in sorted(found, key=lambda item: item[:2]):
+            yield line, field_name_, what, name
+
+
+def matches_by_line(pattern, text):
+    """(line offset, first group) of each match of a pattern that cannot span lines, in one pass over the text:
+    the same as matching line by line, without splitting it."""
+    line, counted = 0, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        yield line, match.group(1)
 
 
 # --- writing entries as files ---------------------------------------------------------------------------------
@@ -846,3 +883,38 @@ def from_values(kind: str, data: dict, body: str = "", path: str = "", language:
     if problems:
         raise ContentError(problems)
     return entry
+
+
+# --- entries as JSON, for faq/filecache.py ------------------------------------------------------------------
+# A parsed entry's values are JSON's own types, but for dates (a review date), written as {"__date__": "…"}: no
+# value a file may hold is an object with that key (the only objects are sources, each a title and a url).
+
+
+def _to_json(value):
+    if isinstance(value, datetime.date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def _from_json(obj):
+    return datetime.date.fromisoformat(obj["__date__"]) if set(obj) == {"__date__"} else obj
+
+
+def entry_json(entry: Entry) -> str:
+    """An entry as JSON text: everything parse() found in its file, to be read back by entry_from_json."""
+    record = [
+        entry.kind,
+        entry.path,
+        entry.data,
+        entry.body,
+        entry.sha256,
+        entry.lines,
+        entry.body_line,
+        entry.language,
+    ]
+    return json.dumps(record, default=_to_json, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_from_json(text: str) -> Entry:
+    kind, path, data, body, sha256, lines, body_line, language = json.loads(text, object_hook=_from_json)
+    return Entry(kind, path, data, body, sha256, lines, body_line, language)

@@ -85,14 +85,16 @@ def original_of(kind_name, data):
 _NOT_IN_ENTRIES = ("body_html", "content_hash", "content_changed_at", "created_at", "updated_at", "source_sha256")
 
 
-def rows_with_entries(kind_name):
-    """(row, entry) for every row of a kind, with FAQ links read in two queries."""
+def rows_with_entries(kind_name, pks=None):
+    """(row, entry) for every row of a kind (or those with these primary keys), FAQ links read in two queries."""
     if kind_name == "faq":
-        links = Links.read()
+        links = Links.read(None if pks is None else list(pks))
         # Only what an entry holds, with each FAQ's topic and original in the same query.
         rows = FAQ.objects.select_related("topic", "translation_of").defer(*_NOT_IN_ENTRIES)
+        rows = rows if pks is None else rows.filter(pk__in=list(pks))
         return [(row, entry_of(row, links)) for row in rows]
-    return [(row, entry_of(row)) for row in MODELS[kind_name].objects.all()]
+    rows = MODELS[kind_name].objects.all()
+    return [(row, entry_of(row)) for row in (rows if pks is None else rows.filter(pk__in=list(pks)))]
 
 
 @dataclass

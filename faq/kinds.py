@@ -270,8 +270,9 @@ class Kind:
         return {field.name: field for field in self.fields}
 
     def fields_for(self, language):
-        """The fields an entry in this language has, in file order."""
-        return tuple(field for field in self.fields if language in field.languages)
+        """The fields an entry in this language has, in file order (worked out once per language: every
+        fingerprint asks)."""
+        return _fields_for(self, language)
 
     def name_of(self, data):
         """The name an entry goes by in messages and commands: its slug or key, or the kind's name."""
@@ -280,6 +281,16 @@ class Kind:
     def title(self, data, language=ENGLISH):
         title = f"{self.label} {self.name_of(data)}" if self.key else self.label
         return title if language == ENGLISH else f"{title} ({LANGUAGE_NAMES[language]})"
+
+
+_FIELDS_FOR = {}  # (id of a kind, language) -> (the kind, its fields in that language)
+
+
+def _fields_for(kind, language):
+    kept = _FIELDS_FOR.get((id(kind), language))
+    if kept is None or kept[0] is not kind:
+        kept = _FIELDS_FOR[(id(kind), language)] = (kind, tuple(f for f in kind.fields if language in f.languages))
+    return kept[1]
 
 
 def _translation_of(kind_label):

@@ -20,13 +20,20 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from . import dependants, kinds
-from .caching import bump_content_version, bumps_suspended
+from . import dependants, kinds, loadstate
+from .caching import bumps_suspended
 from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
 from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_many_links
 from .history import record_versions
 from .locking import lock_content
-from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context, faq_url
+from .models import (
+    FAQ,
+    ReviewEvent,
+    Revision,
+    Topic,
+    current_render_context,
+    faq_url,
+)
 from .rendering import RenderError
 from .search import indexing_in_batches
 
@@ -109,6 +116,7 @@ class _Step:
     live: Entry | None = None  # the live row as an entry
     revision: Revision | None = None  # a change waiting for review, if any
     forced: bool = False
+    live_version: str = ""  # fingerprint(live), once worked out
 
 
 class _Load:
@@ -120,22 +128,31 @@ class _Load:
             (r.kind, r.language, r.name): r for r in Revision.objects.pending().filter(object_id=None)
         }
         self.versions, self.saved, self.applied = [], set(), Applied()
+        self.differs = loadstate.last_load_differs()
+        self.missing_differ = set()  # rows whose file is gone, and whose live version differs from what was loaded
 
     # --- planning: decide every entry before writing anything ------------------------------------------------
 
     def plan(self):
+        """Each entry's step. Rows are read twice: a few columns of every row, then whole rows only for entries
+        that need comparing field by field (not as_last_left)."""
         steps = []
         for kind_name in kinds.KINDS:
             rows = self.rows(kind_name)
-            steps += [self.decide(entry, self.find(rows, entry)) for entry in self.content.of(kind_name)]
+            found = [(entry, self.find(rows, entry)) for entry in self.content.of(kind_name)]
+            whole = self.whole_rows(
+                kind_name, [obj.pk for entry, obj in found if obj and not self.as_last_left(entry, obj)]
+            )
+            steps += [self.decide(entry, obj if obj is None else whole.get(obj.pk, obj)) for entry, obj in found]
         return steps
 
     def rows(self, kind_name):
-        """Every row of a kind by (language, slug or key); an FAQ also by its earlier addresses, since an entry
-        renamed in its file lists its old slug as an alias: the same row."""
+        """Every row of a kind by (language, slug or key), with its bookkeeping only; an FAQ also by its earlier
+        addresses, since an entry renamed in its file lists its old slug as an alias: the same row."""
         model = MODELS[kind_name]
-        queryset = model.objects.select_related("topic") if kind_name == "faq" else model.objects.all()
         key = kinds.KINDS[kind_name].key
+        names = [name for name in ("language", key) if name and hasattr(model, name)]
+        queryset = model.objects.only(*names, "source_path", "source_sha256", "loaded_fingerprint")
         rows = {
             (getattr(obj, "language", kinds.ENGLISH), getattr(obj, key) if key else kind_name): obj for obj in queryset
         }
@@ -144,6 +161,29 @@ class _Load:
                 for alias in self.links.aliases[obj.pk]:
                     rows.setdefault((language, alias), obj)
         return rows
+
+    @staticmethod
+    def whole_rows(kind_name, pks):
+        """{pk: row} with every column an entry is made from (an FAQ's topic and original in the same query)."""
+        queryset = MODELS[kind_name].objects.all()
+        if kind_name == "faq":  # not the HTML, which a save renders anew
+            queryset = queryset.select_related("topic", "translation_of").defer("body_html")
+        found = {}
+        for start in range(0, len(pks), 500):
+            found.update((obj.pk, obj) for obj in queryset.filter(pk__in=pks[start : start + 500]))
+        return found
+
+    def as_last_left(self, entry, obj):
+        """True when the file is byte for byte the one the last load or export saw (so what was loaded), no change
+        waits for review, and nothing was saved or deleted since the last load: the row is as that load left it,
+        unchanged or kept. Every other row is compared field by field."""
+        return (
+            self.differs is not None
+            and (entry.kind, obj.pk) not in self.revisions
+            and bool(obj.loaded_fingerprint)
+            and bool(entry.sha256)
+            and entry.sha256 == obj.source_sha256
+        )
 
     @staticmethod
     def find(rows, entry):
@@ -160,11 +200,19 @@ class _Load:
             if waiting and waiting.fingerprint != fingerprint(entry):
                 return self.conflict_or_forced(_Step(CREATE, entry, revision=waiting), waiting.text)
             return _Step(CREATE, entry, revision=waiting)
+        if self.as_last_left(entry, obj):
+            return _Step(KEPT if (entry.kind, obj.pk) in self.differs else UNCHANGED, entry, obj)
         live = entry_of(obj, self.links)
         revision = self.revisions.get((entry.kind, obj.pk))
-        step = _Step(UPDATE, entry, obj, live, revision)
-        file_version, loaded = fingerprint(entry), obj.loaded_fingerprint
-        staff_version = revision.fingerprint if revision else fingerprint(live)
+        step = _Step(UPDATE, entry, obj, live, revision, live_version=fingerprint(live))
+        loaded = obj.loaded_fingerprint
+        if revision is None and loaded and entry.sha256 and entry.sha256 == obj.source_sha256:
+            # Byte for byte the file the last load or export saw, so what was loaded: nothing to take. Unchanged
+            # or kept is the only question, and the report's (no fingerprint of the file needed).
+            step.action = UNCHANGED if step.live_version == loaded else KEPT
+            return step
+        file_version = fingerprint(entry)
+        staff_version = revision.fingerprint if revision else step.live_version
         if file_version == staff_version:
             step.action = UNCHANGED
         elif file_version == loaded:
@@ -207,11 +255,28 @@ class _Load:
         self.report.not_forced = sorted(
             f"{'' if language == kinds.ENGLISH else language + ':'}{kind}:{name}" for kind, language, name in self.force
         )
-        contexts = {language: self.render_context(steps, language) for language in kinds.LANGUAGES}
+        # Only the languages this load writes in; dependants.rerender reads any other's as it is, if it needs one.
+        taken = {step.entry.language for step in steps if step.action in (CREATE, UPDATE)}
+        contexts = {language: self.render_context(steps, language) for language in kinds.LANGUAGES if language in taken}
         self.write_all(steps, contexts)
         self.find_missing()
         record_versions(self.versions)
         dependants.rerender(self.applied, skip=self.saved, contexts=contexts)
+        self.differs_after = self.rows_that_differ(steps)
+
+    def rows_that_differ(self, steps):
+        """(kind, pk) of each row whose live version differs from what was loaded, once this load is written (the
+        next load's LoadState); None if this load renamed an entry, which changes what the rows naming it hold."""
+        if any(step.action == UPDATE and step.live.name != step.entry.name for step in steps):
+            return None
+        differs = set(self.missing_differ)
+        for step in steps:
+            if step.obj is None or step.action in (CREATE, UPDATE):
+                continue  # taken: its live version is the file's, which is what was loaded
+            key = (step.entry.kind, step.obj.pk)
+            if (key in self.differs) if step.live is None else (step.live_version != step.obj.loaded_fingerprint):
+                differs.add(key)
+        return differs
 
     def write_all(self, steps, contexts):
         """Every step, topics before the answers in them; then the answers' links, once every answer exists."""
@@ -219,8 +284,10 @@ class _Load:
         for step in steps:
             if step.entry.kind == "faq" and topics is None:
                 topics = {(topic.language, topic.slug): topic for topic in Topic.objects.all()}
-            self.write(step, contexts[step.entry.language], topics)
+            self.write(step, contexts.get(step.entry.language), topics)
         linked = [step for step in steps if step.entry.kind == "faq" and step.action in (CREATE, UPDATE)]
+        if not linked:
+            return
         set_many_links(
             [(step.obj, step.entry.data["related"], step.entry.data["aliases"]) for step in linked], self.links
         )
@@ -249,7 +316,11 @@ class _Load:
     def keep(self, step):
         """Nothing to write; the bookkeeping notes the file as seen (for kept edits, keeping what was loaded)."""
         entry = step.entry
-        mark(step.obj, entry.path, entry.sha256, fingerprint(entry) if step.action == UNCHANGED else None)
+        # Unchanged: the file's fingerprint is the live row's, which is what was loaded unless the row has moved
+        # to the file's version on both sides (then the file's becomes what was loaded).
+        unchanged = step.action == UNCHANGED
+        same_file = entry.sha256 == step.obj.source_sha256 and step.revision is None
+        mark(step.obj, entry.path, entry.sha256, (None if same_file else fingerprint(entry)) if unchanged else None)
         if step.action == UNCHANGED:
             self.report.unchanged += 1
         else:
@@ -302,6 +373,9 @@ class _Load:
                     self.report.unpublished.append(f"{title} (was {path})")
                 else:
                     self.report.missing.append(f"{title} (was {path})")
+            for obj, entry in rows_with_entries(kind_name, [row[0] for row in gone]) if gone else ():
+                if fingerprint(entry) != obj.loaded_fingerprint:
+                    self.missing_differ.add((kind_name, obj.pk))
 
     def unpublish(self, pk, path):
         faq = FAQ.objects.select_related("topic").get(pk=pk)
@@ -340,6 +414,7 @@ def mark(obj, path, sha256, loaded=None):
     values = {"source_path": path, "source_sha256": sha256, "loaded_fingerprint": loaded or obj.loaded_fingerprint}
     if any(getattr(obj, name) != value for name, value in values.items()):
         type(obj).objects.filter(pk=obj.pk).update(**values)
+        loadstate.forget()
         for name, value in values.items():
             setattr(obj, name, value)
 
@@ -371,18 +446,26 @@ def close(revision, state, note):
     )
 
 
-def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, on_wait=None) -> LoadReport:
-    """Apply content to the database in one locked transaction; with dry_run, report and roll everything back."""
+def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, on_wait=None, memo=None) -> LoadReport:
+    """Apply content to the database in one locked transaction; with dry_run, report and roll everything back.
+    `memo` (faq/filecache.py), what reading and checking the files found, is stored in the same transaction."""
     report = LoadReport(dry_run=dry_run)
     forced = force_names(content, force)
     try:
         with transaction.atomic():
             lock_content(wait, on_wait)
+            started = loadstate.start()
             with bumps_suspended(), indexing_in_batches():
-                _Load(content, report, force=forced, prune=prune).run()
+                run = _Load(content, report, force=forced, prune=prune)
+                run.run()
             if report.changed:
-                bump_content_version()  # bulk writes above send no signals
+                version = loadstate.bump_from(started)  # bulk writes above send no signals
                 _gather_statistics()
+            else:
+                version = loadstate.unchanged_since(started)
+            loadstate.remember(None if run.differs_after is None else version, run.differs_after or ())
+            if memo is not None:
+                memo.save(content)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -407,17 +490,25 @@ def loaded_hashes():
     return hashes
 
 
-def changed_since_load():
+def changed_since_load(*, remember=True):
     """Titles of entries whose staff side changed since the last load (an admin edit, an approval, or a change
-    waiting for review): what a load of unchanged files keeps."""
+    waiting for review): what a load of unchanged files keeps. Having compared every row, it stores which differ
+    for the next load (faq/loadstate.py), unless told not to (a dry run writes nothing)."""
+    started = loadstate.version_now()
     waiting = {(r.kind, r.object_id): r.fingerprint for r in Revision.objects.pending().exclude(object_id=None)}
-    kept = []
+    differs = loadstate.last_load_differs()  # if nothing changed since the last load, only these can be kept edits
+    kept, found = [], set()
     for kind_name in kinds.KINDS:
-        for obj, entry in rows_with_entries(kind_name):
+        pks = None if differs is None else {pk for kind, pk in {*differs, *waiting} if kind == kind_name}
+        for obj, entry in rows_with_entries(kind_name, pks) if pks is None or pks else ():
             if not obj.source_path:
                 continue
-            staff_version = waiting.get((kind_name, obj.pk)) or fingerprint(entry)
-            if staff_version != obj.loaded_fingerprint:
+            live_version = fingerprint(entry)
+            if live_version != obj.loaded_fingerprint:
+                found.add((kind_name, obj.pk))
+            if (waiting.get((kind_name, obj.pk)) or live_version) != obj.loaded_fingerprint:
                 why = "waiting for review in the admin" if (kind_name, obj.pk) in waiting else "changed in the admin"
                 kept.append(f"{entry.title} ({why} since the last load)")
+    if remember and differs is None and started is not None:  # every row compared: what the next load may go by
+        loadstate.remember(loadstate.unchanged_since(started), found)
     return kept

@@ -365,6 +365,37 @@ class ContentVersion(models.Model):
         return f"content version {self.version}"
 
 
+class CheckedFile(models.Model):
+    """What reading and checking one content file found, so the next load parses and checks only the files that
+    changed (faq/filecache.py). Derived data: a row is used only while its file's bytes, the code that read it
+    and, for the reading findings, the body's text as read are the same. Emptying the table loses nothing."""
+
+    path = models.CharField(max_length=500, unique=True)
+    sha256 = models.CharField(max_length=64)
+    version = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10)
+    language = models.CharField(max_length=5)
+    entry = models.TextField()
+    readability_key = models.CharField(max_length=64, blank=True)
+    readability = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.path
+
+
+class LoadState(models.Model):
+    """What the last load left (one row): the content version right after it, and the rows whose staff side
+    differed from their file then (kept admin edits and conflicts). While the content version has not moved,
+    nothing was saved or deleted since, so a row whose file is the same bytes is as that load left it: the next
+    load need not compare it field by field (faq/loading.py)."""
+
+    content_version = models.BigIntegerField()
+    differs = models.JSONField(default=list)  # [[kind, pk], ...]
+
+    def __str__(self):
+        return f"load state at content version {self.content_version}"
+
+
 # --- clinical sign-off ------------------------------------------------------------------------------------------
 
 
@@ -511,15 +542,20 @@ def faq_url(slug, language=Language.ENGLISH):
         return reverse("faq:detail", args=[slug])
 
 
+_SLUG_MARK = "slug-mark-0"
+
+
 def current_render_context(language=Language.ENGLISH):
     """What bodies in one language may show: that language's fact values, and the addresses of its FAQs readers
     can see (aliases too); drafts' slugs are known but hidden."""
     urls, hidden = {}, set()
     faqs = FAQ.objects.filter(language=language).values_list("slug", "slug", "status")
     aliases = Alias.objects.filter(faq__language=language).values_list("slug", "faq__slug", "faq__status")
+    # One reverse() for all: a slug is letters, digits, - and _, which an address holds as they are.
+    before, after = faq_url(_SLUG_MARK, language).split(_SLUG_MARK)
     for name, slug, status in [*faqs, *aliases]:
         if status == FAQ.Status.PUBLISHED:
-            urls[name] = faq_url(slug, language)
+            urls[name] = f"{before}{slug}{after}"
         else:
             hidden.add(name)
     facts = dict(Fact.objects.filter(language=language).values_list("key", "value"))

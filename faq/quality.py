@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import math
 import re
 import statistics
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import pyphen
 import textstat
 
-from .content import ContentSet, Entry
+from .content import ContentSet, Entry, matches_by_line
 from .kinds import ENGLISH, FACT_TOKEN_RE, FAQ_LINK_RE, SPANISH, SUMMARY_MAX_CHARS, review_due
 from .rendering import markdown
 
@@ -367,25 +368,26 @@ class _Report:
         self.findings.append(Finding(level, self.entry.path, line, message, field))
 
 
-def check(content: ContentSet, *, today: datetime.date, overdue=ERROR) -> list[Finding]:
-    """Every editorial problem in a parsed ContentSet, sorted by file and line."""
+def check(content: ContentSet, *, today: datetime.date, overdue=ERROR, memo=None) -> list[Finding]:
+    """Every editorial problem in a parsed ContentSet, sorted by file and line. `memo` (faq/filecache.py) keeps
+    each body's reading findings, the costly part, by what the body reads with its facts filled in."""
     findings = []
     for language in content.languages():
         view = FolderView(content, language)
         for entry in (e for e in content.entries() if e.language == language):
-            findings += check_entry(entry, view, today=today, overdue=overdue)
+            findings += check_entry(entry, view, today=today, overdue=overdue, memo=memo)
     if content.faqs and content.search is None:
         message = "search.md is missing: it lists the crisis words that make a search show the crisis help first"
         findings.append(Finding(ERROR, "search.md", None, message))
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.message))
 
 
-def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=ERROR) -> list[Finding]:
+def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=ERROR, memo=None) -> list[Finding]:
     """Every editorial problem in one entry, judged against the rest of the site as `view` holds it."""
     draft = entry.kind == "faq" and entry.data.get("status") == "draft"
     report = _Report(entry, draft)
     if entry.kind in {"faq", "fact", "site"} and entry.body:
-        _check_readability(report, entry, view.facts)
+        _check_readability_once(report, entry, view.facts, memo)
     if entry.kind == "faq":
         _check_faq_fields(report, entry, today, overdue)
         _check_links(report, entry, view)
@@ -397,6 +399,29 @@ def check_entry(entry: Entry, view: SiteView, *, today: datetime.date, overdue=E
         message = f"the crisis answer '{entry.data['crisis_answer']}' is not a published FAQ; readers must reach it"
         report.add(ERROR, entry.line_of("crisis_answer"), message, "crisis_answer")
     return report.findings
+
+
+def readability_key(entry: Entry, facts: dict) -> str:
+    """What the reading checks of a body depend on: its kind, language, first line and text as read."""
+    what = f"{entry.kind}\0{entry.language}\0{entry.body_line}\0{resolve_facts(entry.body, facts)}"
+    return hashlib.sha256(what.encode()).hexdigest()
+
+
+def _check_readability_once(report, entry, facts, memo):
+    """The reading checks, or what they found for the same text before (as errors: a draft's report softens
+    them as it does any error)."""
+    if memo is None:
+        _check_readability(report, entry, facts)
+        return
+    key = readability_key(entry, facts)
+    found = memo.readability(entry.path, key)
+    if found is None:
+        fresh = _Report(entry, draft=False)
+        _check_readability(fresh, entry, facts)
+        found = [[f.level, f.line, f.message, f.field] for f in fresh.findings]
+        memo.remember_readability(entry.path, key, found)
+    for level, line, message, field_name in found:
+        report.add(level, line, message, field_name)
 
 
 def _check_readability(report, entry, facts):
@@ -515,12 +540,22 @@ def _check_review_date(report, entry, today, overdue):
         report.add(WARNING, line, f"review due on {due} (in {(due - today).days} days)", "reviewed")
 
 
+@functools.lru_cache(maxsize=8)
+def _ranges_in_facts(facts):
+    """(key, range, pattern) for each range written in a fact's value: worked out once per set of facts."""
+    found = []
+    for key, value in facts:
+        for number in sorted({m.group(0) for m in _RANGE_RE.finditer(value)}):
+            found.append((key, number, re.compile(r"(?<![\w.])" + re.escape(number) + r"(?![\w.])")))
+    return tuple(found)
+
+
 def _check_retyped_facts(report, entry, facts):
     body = FACT_TOKEN_RE.sub(" ", entry.body)
-    lines = body.split("\n")
-    for key, value in facts.items():
-        for number in {m.group(0) for m in _RANGE_RE.finditer(value)}:
-            pattern = re.compile(r"(?<![\w.])" + re.escape(number) + r"(?![\w.])")
+    lines = None
+    for key, number, pattern in _ranges_in_facts(tuple(facts.items())):
+        if number in body and pattern.search(body):
+            lines = lines or body.split("\n")
             for offset, line in enumerate(lines):
                 if pattern.search(line):
                     report.add(
@@ -572,11 +607,10 @@ def _check_links_to_drafts(report, entry, view):
     if entry.kind == "fact":
         texts.append((entry.line_of("value"), entry.data["value"], "value"))
     for first, text, field in texts:
-        for offset, line in enumerate(text.split("\n")):
-            for match in FAQ_LINK_RE.finditer(line):
-                if view.faq_status(match.group(1)) == "draft":
-                    message = f"links to the draft FAQ '{match.group(1)}'; readers see the words without a link"
-                    report.add(WARNING, first + offset, message, field)
+        for offset, slug in matches_by_line(FAQ_LINK_RE, text):
+            if view.faq_status(slug) == "draft":
+                message = f"links to the draft FAQ '{slug}'; readers see the words without a link"
+                report.add(WARNING, first + offset, message, field)
 
 
 # --- the program's identity -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from faq.content import ContentError, read_tree, tree_hashes
+from faq.filecache import FileMemo
 from faq.loading import changed_since_load, load, loaded_hashes
 from faq.locking import Busy
 from faq.management.reporting import write_findings, write_problems
@@ -44,13 +45,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, dry_run=False, force=(), prune=False, wait=60, **options):
         root = path or settings.CONTENT_DIR
-        if not (force or prune) and self.nothing_changed(root, dry_run):
+        hashes = tree_hashes(root)
+        if not (force or prune) and self.nothing_changed(hashes, dry_run):
             return
+        memo = FileMemo.read()
         try:
-            content = read_tree(root)
+            content = read_tree(root, memo, hashes)
             if settings.CONTENT_CHECKS_ON_LOAD:
-                self.refuse_on_check_errors(content)
-            report = load(content, dry_run=dry_run, force=force, prune=prune, wait=wait, on_wait=self.say_waiting)
+                self.refuse_on_check_errors(content, memo)
+            report = load(
+                content, dry_run=dry_run, force=force, prune=prune, wait=wait, on_wait=self.say_waiting, memo=memo
+            )
         except ContentError as exc:
             write_problems(self, exc.problems, "nothing was loaded. Fix them and run again.")
             raise SystemExit(EXIT_INVALID) from None
@@ -100,16 +105,15 @@ class Command(BaseCommand):
             f"the admin's version to the file: export_content --only {conflict.name}.\n" + conflict.diff
         )
 
-    def nothing_changed(self, root, dry_run):
+    def nothing_changed(self, hashes, dry_run):
         """True, after reporting, when every file is byte for byte what the last load saw: nothing to parse,
         check or write. Any doubt (a file that cannot be read, no tables yet) goes the full way."""
-        hashes = tree_hashes(root)
         if not hashes:
             return False
         try:
             if hashes != loaded_hashes():
                 return False
-            kept = changed_since_load()
+            kept = changed_since_load(remember=not dry_run)
         except DatabaseError:
             return False
         for label in kept:
@@ -118,9 +122,9 @@ class Command(BaseCommand):
         self.stdout.write(("Dry run: " if dry_run else "") + summary)
         return True
 
-    def refuse_on_check_errors(self, content):
+    def refuse_on_check_errors(self, content, memo):
         # An overdue review is reported, not refused: a load must still be able to bring the fix.
-        errors = write_findings(self, check(content, today=timezone.localdate(), overdue=WARNING))
+        errors = write_findings(self, check(content, today=timezone.localdate(), overdue=WARNING, memo=memo))
         if errors:
             self.stderr.write(
                 self.style.ERROR(
