@@ -196,6 +196,9 @@ class FAQ(Synced, Translatable):
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
         constraints = [models.UniqueConstraint(fields=["language", "slug"], name="faq_slug_per_language")]
+        # A topic's answers in the order pages list them: its first questions are read from the index, however
+        # many answers there are (views._topics_with_questions, topic pages).
+        indexes = [models.Index(fields=["topic", "status", "order", "question"], name="faq_topic_listing")]
 
     def __str__(self):
         return self.question

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,15 +34,25 @@ UNTRANSLATED_LISTED = 50
 
 
 def _topics_with_questions(language, limit):
-    """Topics with published FAQs in this language, each with its first `limit` questions and `published_count`:
-    pages stay small however many FAQs there are."""
-    questions = FAQ.objects.published().for_lists().order_by("order", "question")[:limit]
-    return (
+    """Topics with published FAQs in this language, each with its first `limit` questions (`published_faqs`) and
+    `published_count`: pages stay small however many FAQs there are. Two queries. The questions come from one
+    LIMIT per topic, each read in order from the index faq_topic_listing, so the time grows with the topics and
+    `limit`, not with the FAQs (a window over every published FAQ took 0.7 s at 100,000)."""
+    topics = list(
         Topic.objects.filter(language=language)
         .annotate(published_count=Count("faqs", filter=Q(faqs__status=FAQ.Status.PUBLISHED)))
         .filter(published_count__gt=0)
-        .prefetch_related(Prefetch("faqs", queryset=questions, to_attr="published_faqs"))
     )
+    firsts = Q()
+    for topic in topics:
+        ordered = FAQ.objects.published().filter(topic=topic).order_by("order", "question")
+        firsts |= Q(pk__in=ordered.values("pk")[:limit])
+    by_topic = {topic.pk: [] for topic in topics}
+    for faq in FAQ.objects.filter(firsts).for_lists().order_by("order", "question") if topics else ():
+        by_topic[faq.topic_id].append(faq)
+    for topic in topics:
+        topic.published_faqs = by_topic[topic.pk]
+    return topics
 
 
 def _meta(title, description, og_type="website", noindex=False):

@@ -158,3 +158,26 @@ def test_query_count_is_the_same_with_5_or_500_faqs(client, make_faq, path, most
     assert FAQ.objects.count() == 500
     assert count() == small
     assert small <= most
+
+
+@pytest.mark.parametrize("path, shown", [("/", 10), ("/faq/", 25)])
+def test_each_topic_lists_its_first_published_questions_in_order(client, make_faq, path, shown):
+    from django.core.cache import cache
+
+    topics = [
+        Topic.objects.create(slug=f"topic-{n}", title=f"Topic {n}", description="Questions.", order=n) for n in (1, 2)
+    ]
+    made = []
+    for i in range(60):  # orders and questions that sort differently, a draft among every five
+        status = FAQ.Status.DRAFT if i % 5 == 0 else FAQ.Status.PUBLISHED
+        made.append(make_faq(topic=topics[i % 2], order=(i * 7) % 4, question=f"Q {(i * 37) % 60:02d}?", status=status))
+    cache.clear()
+    html = client.get(path).content.decode()
+    for topic in topics:
+        published = [faq for faq in made if faq.topic == topic and faq.status == FAQ.Status.PUBLISHED]
+        expected = [faq.question for faq in sorted(published, key=lambda faq: (faq.order, faq.question))][:shown]
+        section = html[html.index(f">{topic.title}<") :]
+        if topic is topics[0]:
+            section = section[: section.index(f">{topics[1].title}<")]
+        assert re.findall(r">(Q \d\d\?)<", section) == expected
+        assert len(expected) == min(shown, 24)
