@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,10 +38,13 @@ def _topics_with_questions(language, limit):
     `published_count`: pages stay small however many FAQs there are. Two queries. The questions come from one
     LIMIT per topic, each read in order from the index faq_topic_listing, so the time grows with the topics and
     `limit`, not with the FAQs (a window over every published FAQ took 0.7 s at 100,000)."""
+    # Counted per topic from the same index (an index-only count; a join and GROUP BY over every answer took
+    # three times as long at 100,000); which topics to show, by Exists, which stops at the first answer.
+    counted = FAQ.objects.published().filter(topic=OuterRef("pk")).order_by().values("topic")
     topics = list(
-        Topic.objects.filter(language=language)
-        .annotate(published_count=Count("faqs", filter=Q(faqs__status=FAQ.Status.PUBLISHED)))
-        .filter(published_count__gt=0)
+        _topics_with_published_faqs(language).annotate(
+            published_count=Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+        )
     )
     firsts = Q()
     for topic in topics:
