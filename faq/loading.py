@@ -19,13 +19,14 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Value
 
 from . import dependants, kinds, loadstate
 from .caching import bumps_suspended
 from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
 from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_many_links
 from .history import record_versions
-from .locking import lock_content
+from .locking import Busy, lock_content
 from .models import (
     FAQ,
     ReviewEvent,
@@ -109,6 +110,19 @@ def force_names(content: ContentSet, names) -> set:
 
 
 @dataclass
+class _Row:
+    """A row's bookkeeping: what finding its entry and as_last_left need (a whole row is read only if more is)."""
+
+    kind: str
+    pk: int
+    language: str
+    name: str
+    source_path: str
+    source_sha256: str
+    loaded_fingerprint: str
+
+
+@dataclass
 class _Step:
     action: str
     entry: Entry
@@ -134,9 +148,9 @@ class _Load:
     # --- planning: decide every entry before writing anything ------------------------------------------------
 
     def plan(self):
-        """Each entry's step. Rows are read twice: a few columns of every row, then whole rows only for entries
-        that need comparing field by field (not as_last_left)."""
-        steps = []
+        """Each entry's step. Rows are read twice: the bookkeeping of every row (a _Row), then whole rows only for
+        entries that need comparing field by field (not as_last_left). Rows no entry found are gone_rows."""
+        steps, self.gone_rows = [], []
         for kind_name in kinds.KINDS:
             rows = self.rows(kind_name)
             found = [(entry, self.find(rows, entry)) for entry in self.content.of(kind_name)]
@@ -144,22 +158,29 @@ class _Load:
                 kind_name, [obj.pk for entry, obj in found if obj and not self.as_last_left(entry, obj)]
             )
             steps += [self.decide(entry, obj if obj is None else whole.get(obj.pk, obj)) for entry, obj in found]
+            matched = {obj.pk for _, obj in found if obj}
+            self.gone_rows += sorted(
+                {row.pk: row for row in rows.values() if row.source_path and row.pk not in matched}.values(),
+                key=lambda row: row.name,
+            )
         return steps
 
     def rows(self, kind_name):
-        """Every row of a kind by (language, slug or key), with its bookkeeping only; an FAQ also by its earlier
-        addresses, since an entry renamed in its file lists its old slug as an alias: the same row."""
+        """Every row of a kind by (language, slug or key), as _Rows; an FAQ also by its earlier addresses, since an
+        entry renamed in its file lists its old slug as an alias: the same row."""
         model = MODELS[kind_name]
         key = kinds.KINDS[kind_name].key
-        names = [name for name in ("language", key) if name and hasattr(model, name)]
-        queryset = model.objects.only(*names, "source_path", "source_sha256", "loaded_fingerprint")
-        rows = {
-            (getattr(obj, "language", kinds.ENGLISH), getattr(obj, key) if key else kind_name): obj for obj in queryset
-        }
+        language = "language" if hasattr(model, "language") else Value(kinds.ENGLISH)
+        name = key or Value(kind_name)
+        rows = {}
+        for pk, path, sha256, loaded, language_, name_ in model.objects.order_by().values_list(
+            "pk", "source_path", "source_sha256", "loaded_fingerprint", language, name
+        ):
+            rows[(language_, name_)] = _Row(kind_name, pk, language_, name_, path, sha256, loaded)
         if kind_name == "faq":
-            for (language, _), obj in list(rows.items()):
-                for alias in self.links.aliases[obj.pk]:
-                    rows.setdefault((language, alias), obj)
+            for (language, _), row in list(rows.items()):
+                for alias in self.links.aliases[row.pk]:
+                    rows.setdefault((language, alias), row)
         return rows
 
     @staticmethod
@@ -316,16 +337,25 @@ class _Load:
     def keep(self, step):
         """Nothing to write; the bookkeeping notes the file as seen (for kept edits, keeping what was loaded)."""
         entry = step.entry
+        if isinstance(step.obj, _Row):  # as the last load left it: the same bytes, so only a moved file to note
+            if step.obj.source_path != entry.path:
+                MODELS[step.obj.kind].objects.filter(pk=step.obj.pk).update(source_path=entry.path)
+                loadstate.forget()
+            self.note_kept(step)
+            return
         # Unchanged: the file's fingerprint is the live row's, which is what was loaded unless the row has moved
         # to the file's version on both sides (then the file's becomes what was loaded).
         unchanged = step.action == UNCHANGED
         same_file = entry.sha256 == step.obj.source_sha256 and step.revision is None
         mark(step.obj, entry.path, entry.sha256, (None if same_file else fingerprint(entry)) if unchanged else None)
+        self.note_kept(step)
+
+    def note_kept(self, step):
         if step.action == UNCHANGED:
             self.report.unchanged += 1
         else:
             why = "waiting for review in the admin" if step.revision else "changed in the admin"
-            self.report.kept.append(f"{entry.title} ({why} since the last load)")
+            self.report.kept.append(f"{step.entry.title} ({why} since the last load)")
 
     def submit(self, step):
         entry = step.entry
@@ -360,22 +390,17 @@ class _Load:
             self.report.updated.append(f"{entry.title} ({', '.join(changed)})" if changed else entry.title)
 
     def find_missing(self):
-        """Entries loaded from a file that is gone: kept, or (FAQs, with prune) unpublished. Never deleted."""
-        present = {(entry.kind, entry.language, entry.name) for entry in self.content.entries()}
-        for kind_name in ("topic", "fact", "faq"):
-            key = kinds.KINDS[kind_name].key
-            rows = MODELS[kind_name].objects.exclude(source_path="").values_list("pk", "language", key, "source_path")
-            gone = sorted((row for row in rows if (kind_name, row[1], row[2]) not in present), key=lambda row: row[2])
-            for pk, language, name, path in gone:
-                title = kinds.KINDS[kind_name].title({key: name}, language)
-                if self.prune and kind_name == "faq" and FAQ.objects.published().filter(pk=pk).exists():
-                    self.unpublish(pk, path)
-                    self.report.unpublished.append(f"{title} (was {path})")
-                else:
-                    self.report.missing.append(f"{title} (was {path})")
-            for obj, entry in rows_with_entries(kind_name, [row[0] for row in gone]) if gone else ():
-                if fingerprint(entry) != obj.loaded_fingerprint:
-                    self.missing_differ.add((kind_name, obj.pk))
+        """Entries loaded from a file that is gone (topics, facts, answers): kept, or (FAQs, with prune)
+        unpublished. Never deleted. Then which gone rows of any kind differ from what was loaded."""
+        for row in (row for row in self.gone_rows if row.kind in ("topic", "fact", "faq")):
+            kind = kinds.KINDS[row.kind]
+            title = kind.title({kind.key: row.name}, row.language)
+            if self.prune and row.kind == "faq" and FAQ.objects.published().filter(pk=row.pk).exists():
+                self.unpublish(row.pk, row.source_path)
+                self.report.unpublished.append(f"{title} (was {row.source_path})")
+            else:
+                self.report.missing.append(f"{title} (was {row.source_path})")
+        self.missing_differ = rows_that_differ_from_loaded(self.gone_rows)
 
     def unpublish(self, pk, path):
         faq = FAQ.objects.select_related("topic").get(pk=pk)
@@ -384,6 +409,18 @@ class _Load:
         reason = f"{LOAD_REASON} --prune (its file {path} is gone)"
         self.applied.update(apply(faq, entry, reason=reason, record_version=False))
         self.versions.append((faq, "~"))
+
+
+def rows_that_differ_from_loaded(rows):
+    """(kind, pk) of each of these rows (_Rows of every kind, the one-file kinds too, whose file is gone) whose
+    live version differs from what was loaded: should the file come back as it was, that row is a kept edit."""
+    differ = set()
+    for kind_name in kinds.KINDS:
+        pks = [row.pk for row in rows if row.kind == kind_name]
+        for obj, entry in rows_with_entries(kind_name, pks) if pks else ():
+            if fingerprint(entry) != obj.loaded_fingerprint:
+                differ.add((kind_name, obj.pk))
+    return differ
 
 
 def _take_into(context, step):
@@ -486,7 +523,7 @@ def loaded_hashes():
     """{source path: sha256} of every file as the last load (or export) saw it."""
     hashes = {}
     for model in MODELS.values():
-        hashes.update(model.objects.exclude(source_path="").values_list("source_path", "source_sha256"))
+        hashes.update(model.objects.exclude(source_path="").order_by().values_list("source_path", "source_sha256"))
     return hashes
 
 
@@ -494,9 +531,21 @@ def changed_since_load(*, remember=True):
     """Titles of entries whose staff side changed since the last load (an admin edit, an approval, or a change
     waiting for review): what a load of unchanged files keeps. Having compared every row, it stores which differ
     for the next load (faq/loadstate.py), unless told not to (a dry run writes nothing)."""
+    differs = loadstate.last_load_differs()  # if nothing changed since the last load, only these can be kept edits
+    store = remember and differs is None
+    with transaction.atomic():
+        # Stored under the content lock, as a load stores it: no export or admin save can write meanwhile.
+        try:
+            if store:
+                lock_content(0)
+        except Busy:
+            store = False  # a load or export is writing: report, store nothing
+        return _changed_since_load(differs, store)
+
+
+def _changed_since_load(differs, store):
     started = loadstate.version_now()
     waiting = {(r.kind, r.object_id): r.fingerprint for r in Revision.objects.pending().exclude(object_id=None)}
-    differs = loadstate.last_load_differs()  # if nothing changed since the last load, only these can be kept edits
     kept, found = [], set()
     for kind_name in kinds.KINDS:
         pks = None if differs is None else {pk for kind, pk in {*differs, *waiting} if kind == kind_name}
@@ -509,6 +558,6 @@ def changed_since_load(*, remember=True):
             if (waiting.get((kind_name, obj.pk)) or live_version) != obj.loaded_fingerprint:
                 why = "waiting for review in the admin" if (kind_name, obj.pk) in waiting else "changed in the admin"
                 kept.append(f"{entry.title} ({why} since the last load)")
-    if remember and differs is None and started is not None:  # every row compared: what the next load may go by
+    if store and started is not None:  # every row compared: what the next load may go by
         loadstate.remember(loadstate.unchanged_since(started), found)
     return kept

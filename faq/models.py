@@ -552,8 +552,8 @@ def current_render_context(language=Language.ENGLISH):
     """What bodies in one language may show: that language's fact values, and the addresses of its FAQs readers
     can see (aliases too); drafts' slugs are known but hidden."""
     urls, hidden = {}, set()
-    faqs = FAQ.objects.filter(language=language).values_list("slug", "slug", "status")
-    aliases = Alias.objects.filter(faq__language=language).values_list("slug", "faq__slug", "faq__status")
+    faqs = FAQ.objects.filter(language=language).order_by().values_list("slug", "slug", "status")
+    aliases = Alias.objects.filter(faq__language=language).order_by().values_list("slug", "faq__slug", "faq__status")
     # One reverse() for all: a slug is letters, digits, - and _, which an address holds as they are.
     before, after = faq_url(_SLUG_MARK, language).split(_SLUG_MARK)
     for name, slug, status in [*faqs, *aliases]:
