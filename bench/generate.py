@@ -4,6 +4,7 @@ python bench/generate.py OUT_DIR N
 """
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -78,6 +79,15 @@ def body(rng, index, n):
         paragraphs.append(text)
     paragraphs.insert(2, "## More about this\n\n- " + sentence(rng) + "\n- " + sentence(rng))
     return "\n\n".join(paragraphs)
+
+
+def change_one_file(content: Path):
+    """Change the summary of the FAQ in the middle and give it a new review date, so a load takes the change."""
+    files = sorted((content / "faqs").glob("*.md"))
+    path = files[len(files) // 2]
+    text = path.read_text()
+    text = re.sub(r"^summary: (.*)$", r"summary: Changed. \1", text, count=1, flags=re.M)
+    path.write_text(re.sub(r"^reviewed: .*$", "reviewed: 2026-11-02", text, count=1, flags=re.M))
 
 
 def generate(out: Path, n: int, seed: int = 1):

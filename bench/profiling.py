@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.generate import change_one_file  # noqa: E402
 from bench.run import WORK, django_env  # noqa: E402
 
 SEARCHES = 50
@@ -68,6 +69,15 @@ def prepare(content, database, env, size):
 
 
 def profile_load(profiles, label, size):
+    """The first load, then (after one file changed, as `make bench` changes it) the next one."""
+    title = f"First load_content of {size:,} synthetic files (bench/generate.py), SQLite, production settings ({label})"
+    (profiles / f"load-{label}.txt").write_text(summary(profiled_load(), title))
+    change_one_file(Path(os.environ["CONTENT_DIR"]))
+    title = f"load_content with 1 file changed among {size:,}, SQLite, production settings ({label})"
+    (profiles / f"load-one-changed-{label}.txt").write_text(summary(profiled_load(), title))
+
+
+def profiled_load():
     from django.core.management import call_command
 
     profile = cProfile.Profile()
@@ -76,8 +86,7 @@ def profile_load(profiles, label, size):
         profile.runcall(call_command, "load_content", stdout=out, stderr=out)
     except SystemExit:
         raise SystemExit("load_content failed:\n" + out.getvalue()[-3000:]) from None
-    title = f"First load_content of {size:,} synthetic files (bench/generate.py), SQLite, production settings ({label})"
-    (profiles / f"load-{label}.txt").write_text(summary(profile, title))
+    return profile
 
 
 def profile_search(profiles, label, size):

@@ -886,8 +886,9 @@ def from_values(kind: str, data: dict, body: str = "", path: str = "", language:
 
 
 # --- entries as JSON, for faq/filecache.py ------------------------------------------------------------------
-# A parsed entry's values are JSON's own types, but for dates (a review date), written as {"__date__": "…"}: no
-# value a file may hold is an object with that key (the only objects are sources, each a title and a url).
+# A parsed entry's values are JSON's own types, but for dates (a review date, a field's whole value), written as
+# {"__date__": "…"}: no value a file may hold is an object at a field's top level (the only objects are sources,
+# each a title and a url, in a list). Reading back converts top-level objects only, without a hook for every one.
 
 
 def _to_json(value):
@@ -916,5 +917,8 @@ def entry_json(entry: Entry) -> str:
 
 
 def entry_from_json(text: str) -> Entry:
-    kind, path, data, body, sha256, lines, body_line, language = json.loads(text, object_hook=_from_json)
+    kind, path, data, body, sha256, lines, body_line, language = json.loads(text)
+    for name, value in data.items():  # a date is the only object a field holds at its top level
+        if isinstance(value, dict):
+            data[name] = _from_json(value)
     return Entry(kind, path, data, body, sha256, lines, body_line, language)

@@ -497,7 +497,8 @@ def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, 
                 run.run()
             if report.changed:
                 version = loadstate.bump_from(started)  # bulk writes above send no signals
-                _gather_statistics()
+                if len(report.created) + len(report.updated) >= STATISTICS_AFTER:
+                    _gather_statistics()
             else:
                 version = loadstate.unchanged_since(started)
             loadstate.remember(None if run.differs_after is None else version, run.differs_after or ())
@@ -508,6 +509,12 @@ def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, 
     except _DryRunRollback:
         pass
     return report
+
+
+# A load that writes this many rows gathers planner statistics (PostgreSQL); after fewer, the old ones still
+# describe the tables well, and autovacuum refreshes them in its time. ANALYZE of the four tables took about 0.15 s
+# at 10,000 FAQs: most of a load in which one file changed.
+STATISTICS_AFTER = 500
 
 
 def _gather_statistics():
