@@ -207,6 +207,20 @@ def test_a_kept_admin_edit_is_reported_by_every_load_after_it(loaded, write):
     assert FAQ.objects.get(slug="gamma").body == "Edited in the admin."
 
 
+def test_the_nothing_changed_shortcut_counts_as_a_full_load_does(loaded):
+    edit_in_admin()
+    shortcut = load(loaded)[1].splitlines()  # every file as the last load saw it: no parsing
+    full = load(loaded, "--prune")[1].splitlines()  # --prune always goes the full way (no file is gone here)
+    assert shortcut[-1] == full[-1] == "0 created, 0 updated, 6 unchanged, 1 kept admin edits"
+    assert (
+        shortcut[0]
+        == full[0]
+        == (
+            "kept admin edit (file unchanged since the last load): FAQ gamma (changed in the admin since the last load)"
+        )
+    )
+
+
 def test_after_an_export_the_next_load_compares_again_and_finds_nothing_kept(loaded):
     edit_in_admin()
     load(loaded)

@@ -118,7 +118,8 @@ class Command(BaseCommand):
             return False
         for label in kept:
             self.stdout.write(f"kept admin edit (file unchanged since the last load): {label}")
-        summary = f"0 created, 0 updated, {len(hashes)} unchanged" + (f", {len(kept)} kept admin edits" if kept else "")
+        unchanged = len(hashes) - len(kept)  # as a full load counts: a kept edit is not also unchanged
+        summary = f"0 created, 0 updated, {unchanged} unchanged" + (f", {len(kept)} kept admin edits" if kept else "")
         self.stdout.write(("Dry run: " if dry_run else "") + summary)
         return True
 
