@@ -609,10 +609,11 @@ def read_tree(root: Path, memo=None, hashes=None) -> ContentSet:
             continue
         raw = b""
         try:
-            known = memo.entry(shown, hashes[shown], kind, language) if memo and shown in (hashes or {}) else None
+            asked = memo is not None and shown in (hashes or {})
+            known = memo.entry(shown, hashes[shown], kind, language) if asked else None
             if known is None:
                 raw = read_file(root, path, shown)
-            content.add(known or _parsed(raw, shown, kind, language, memo))
+            content.add(known or _parsed(raw, shown, kind, language, memo, asked))
         except ContentError as exc:
             problems.extend(exc.problems)
             cause = exc.problems[0]
@@ -624,13 +625,14 @@ def read_tree(root: Path, memo=None, hashes=None) -> ContentSet:
     return content
 
 
-def _parsed(raw, shown, kind, language, memo):
-    if memo is None:
-        return parse(raw, shown, kind, language)
-    entry = memo.entry(shown, hashlib.sha256(raw).hexdigest(), kind, language)
+def _parsed(raw, shown, kind, language, memo, asked):
+    """The entry of a file's bytes: the memo's, unless it was `asked` already (by the hash tree_hashes read), or
+    parsed, and the memo told of it."""
+    entry = None if memo is None or asked else memo.entry(shown, hashlib.sha256(raw).hexdigest(), kind, language)
     if entry is None:
         entry = parse(raw, shown, kind, language)
-        memo.remember(entry)
+        if memo is not None:
+            memo.remember(entry)
     return entry
 
 

@@ -87,14 +87,14 @@ _NOT_IN_ENTRIES = ("body_html", "content_hash", "content_changed_at", "created_a
 
 def rows_with_entries(kind_name, pks=None):
     """(row, entry) for every row of a kind (or those with these primary keys), FAQ links read in two queries."""
+    pks = None if pks is None else list(pks)
     if kind_name == "faq":
-        links = Links.read(None if pks is None else list(pks))
+        links = Links.read(pks)
         # Only what an entry holds, with each FAQ's topic and original in the same query.
         rows = FAQ.objects.select_related("topic", "translation_of").defer(*_NOT_IN_ENTRIES)
-        rows = rows if pks is None else rows.filter(pk__in=list(pks))
-        return [(row, entry_of(row, links)) for row in rows]
-    rows = MODELS[kind_name].objects.all()
-    return [(row, entry_of(row)) for row in (rows if pks is None else rows.filter(pk__in=list(pks)))]
+    else:
+        links, rows = None, MODELS[kind_name].objects.all()
+    return [(row, entry_of(row, links)) for row in (rows if pks is None else rows.filter(pk__in=pks))]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -272,7 +273,11 @@ class Kind:
     def fields_for(self, language):
         """The fields an entry in this language has, in file order (worked out once per language: every
         fingerprint asks)."""
-        return _fields_for(self, language)
+        return self._fields_by_language[language]
+
+    @functools.cached_property
+    def _fields_by_language(self):
+        return {language: tuple(f for f in self.fields if language in f.languages) for language in LANGUAGES}
 
     def name_of(self, data):
         """The name an entry goes by in messages and commands: its slug or key, or the kind's name."""
@@ -281,16 +286,6 @@ class Kind:
     def title(self, data, language=ENGLISH):
         title = f"{self.label} {self.name_of(data)}" if self.key else self.label
         return title if language == ENGLISH else f"{title} ({LANGUAGE_NAMES[language]})"
-
-
-_FIELDS_FOR = {}  # (id of a kind, language) -> (the kind, its fields in that language)
-
-
-def _fields_for(kind, language):
-    kept = _FIELDS_FOR.get((id(kind), language))
-    if kept is None or kept[0] is not kind:
-        kept = _FIELDS_FOR[(id(kind), language)] = (kind, tuple(f for f in kind.fields if language in f.languages))
-    return kept[1]
 
 
 def _translation_of(kind_label):

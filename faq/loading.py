@@ -22,19 +22,12 @@ from django.db import connection, transaction
 from django.db.models import Value
 
 from . import dependants, kinds, loadstate
-from .caching import bumps_suspended
+from .caching import bumps_suspended, current_version
 from .content import ContentError, ContentSet, Entry, Problem, dump, fingerprint
 from .entries import MODELS, Applied, Links, apply, entry_of, rows_with_entries, set_many_links
 from .history import record_versions
 from .locking import Busy, lock_content
-from .models import (
-    FAQ,
-    ReviewEvent,
-    Revision,
-    Topic,
-    current_render_context,
-    faq_url,
-)
+from .models import FAQ, ReviewEvent, Revision, Topic, current_render_context, faq_url
 from .rendering import RenderError
 from .search import indexing_in_batches
 
@@ -194,17 +187,20 @@ class _Load:
             found.update((obj.pk, obj) for obj in queryset.filter(pk__in=pks[start : start + 500]))
         return found
 
-    def as_last_left(self, entry, obj):
-        """True when the file is byte for byte the one the last load or export saw (so what was loaded), no change
-        waits for review, and nothing was saved or deleted since the last load: the row is as that load left it,
-        unchanged or kept. Every other row is compared field by field."""
+    def same_file_as_loaded(self, entry, obj):
+        """True when the file is byte for byte the one the last load or export saw, so what was loaded, and no
+        change waits for review: nothing to take, only unchanged or kept to tell."""
         return (
-            self.differs is not None
-            and (entry.kind, obj.pk) not in self.revisions
+            (entry.kind, obj.pk) not in self.revisions
             and bool(obj.loaded_fingerprint)
             and bool(entry.sha256)
             and entry.sha256 == obj.source_sha256
         )
+
+    def as_last_left(self, entry, obj):
+        """same_file_as_loaded, and nothing was saved or deleted since the last load: the row is as that load left
+        it, unchanged or kept as its state says. Every other row is compared field by field."""
+        return self.differs is not None and self.same_file_as_loaded(entry, obj)
 
     @staticmethod
     def find(rows, entry):
@@ -227,9 +223,7 @@ class _Load:
         revision = self.revisions.get((entry.kind, obj.pk))
         step = _Step(UPDATE, entry, obj, live, revision, live_version=fingerprint(live))
         loaded = obj.loaded_fingerprint
-        if revision is None and loaded and entry.sha256 and entry.sha256 == obj.source_sha256:
-            # Byte for byte the file the last load or export saw, so what was loaded: nothing to take. Unchanged
-            # or kept is the only question, and the report's (no fingerprint of the file needed).
+        if self.same_file_as_loaded(entry, obj):  # no fingerprint of the file needed
             step.action = UNCHANGED if step.live_version == loaded else KEPT
             return step
         file_version = fingerprint(entry)
@@ -337,25 +331,15 @@ class _Load:
     def keep(self, step):
         """Nothing to write; the bookkeeping notes the file as seen (for kept edits, keeping what was loaded)."""
         entry = step.entry
-        if isinstance(step.obj, _Row):  # as the last load left it: the same bytes, so only a moved file to note
-            if step.obj.source_path != entry.path:
-                MODELS[step.obj.kind].objects.filter(pk=step.obj.pk).update(source_path=entry.path)
-                loadstate.forget()
-            self.note_kept(step)
-            return
         # Unchanged: the file's fingerprint is the live row's, which is what was loaded unless the row has moved
         # to the file's version on both sides (then the file's becomes what was loaded).
-        unchanged = step.action == UNCHANGED
-        same_file = entry.sha256 == step.obj.source_sha256 and step.revision is None
-        mark(step.obj, entry.path, entry.sha256, (None if same_file else fingerprint(entry)) if unchanged else None)
-        self.note_kept(step)
-
-    def note_kept(self, step):
+        moved = step.action == UNCHANGED and not self.same_file_as_loaded(entry, step.obj)
+        mark(step.obj, entry.path, entry.sha256, fingerprint(entry) if moved else None)
         if step.action == UNCHANGED:
             self.report.unchanged += 1
         else:
             why = "waiting for review in the admin" if step.revision else "changed in the admin"
-            self.report.kept.append(f"{step.entry.title} ({why} since the last load)")
+            self.report.kept.append(f"{entry.title} ({why} since the last load)")
 
     def submit(self, step):
         entry = step.entry
@@ -450,7 +434,8 @@ def mark(obj, path, sha256, loaded=None):
     None, the fingerprint of what was last loaded stays."""
     values = {"source_path": path, "source_sha256": sha256, "loaded_fingerprint": loaded or obj.loaded_fingerprint}
     if any(getattr(obj, name) != value for name, value in values.items()):
-        type(obj).objects.filter(pk=obj.pk).update(**values)
+        model = MODELS[obj.kind] if isinstance(obj, _Row) else type(obj)
+        model.objects.filter(pk=obj.pk).update(**values)
         loadstate.forget()
         for name, value in values.items():
             setattr(obj, name, value)
@@ -501,7 +486,7 @@ def load(content: ContentSet, *, dry_run=False, force=(), prune=False, wait=60, 
                     _gather_statistics()
             else:
                 version = loadstate.unchanged_since(started)
-            loadstate.remember(None if run.differs_after is None else version, run.differs_after or ())
+            loadstate.remember(version, run.differs_after)
             if memo is not None:
                 memo.save(content)
             if dry_run:
@@ -541,17 +526,16 @@ def changed_since_load(*, remember=True):
     differs = loadstate.last_load_differs()  # if nothing changed since the last load, only these can be kept edits
     store = remember and differs is None
     with transaction.atomic():
-        # Stored under the content lock, as a load stores it: no export or admin save can write meanwhile.
-        try:
-            if store:
+        if store:  # under the content lock, as a load stores it: no export or admin save can write meanwhile
+            try:
                 lock_content(0)
-        except Busy:
-            store = False  # a load or export is writing: report, store nothing
+            except Busy:
+                store = False  # a load or export is writing: report, store nothing
         return _changed_since_load(differs, store)
 
 
 def _changed_since_load(differs, store):
-    started = loadstate.version_now()
+    started = current_version()
     waiting = {(r.kind, r.object_id): r.fingerprint for r in Revision.objects.pending().exclude(object_id=None)}
     kept, found = [], set()
     for kind_name in kinds.KINDS:
@@ -565,6 +549,6 @@ def _changed_since_load(differs, store):
             if (waiting.get((kind_name, obj.pk)) or live_version) != obj.loaded_fingerprint:
                 why = "waiting for review in the admin" if (kind_name, obj.pk) in waiting else "changed in the admin"
                 kept.append(f"{entry.title} ({why} since the last load)")
-    if store and started is not None:  # every row compared: what the next load may go by
+    if store:  # every row compared: what the next load may go by
         loadstate.remember(loadstate.unchanged_since(started), found)
     return kept

@@ -16,12 +16,8 @@ staff save that commits while the load runs moves the version first, and the loa
 
 from __future__ import annotations
 
-from .caching import bump_content_version, new_version_floor
+from .caching import bump_content_version, current_version, new_version_floor
 from .models import ContentVersion, LoadState
-
-
-def version_now():
-    return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first()
 
 
 def start():
@@ -34,7 +30,7 @@ def last_load_differs():
     """{(kind, pk)} of the rows whose live version differed from what was loaded when the last load ended, if
     nothing was saved or deleted since; else None."""
     state = LoadState.objects.filter(pk=1).values_list("content_version", "differs").first()
-    if state is None or state[0] != version_now():
+    if state is None or state[0] != current_version():
         return None
     return {(kind, pk) for kind, pk in state[1]}
 
@@ -51,12 +47,13 @@ def bump_from(started):
 
 def unchanged_since(started):
     """The version, if nothing moved it since `started` (a load that changed nothing); else None."""
-    return started if version_now() == started else None
+    return started if current_version() == started else None
 
 
 def remember(version, differs):
-    """Store what a load (or a check that nothing changed) found, as of `version`; None stores nothing."""
-    if version is None:
+    """Store what a load (or a check that nothing changed) found, as of `version`. Either None (the version moved
+    meanwhile, or the load renamed an entry) stores nothing, and the next load compares every row."""
+    if version is None or differs is None:
         forget()
         return
     rows = sorted([kind, pk] for kind, pk in differs)
